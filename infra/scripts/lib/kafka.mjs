@@ -29,6 +29,7 @@ function layout(ctx) {
     clusterId: join(dir, "cluster.id"),
     pom: join(ctx.root, "infra", "kafka", "pom.xml"),
     pidFile: join(ctx.run, "kafka.pid"),
+    addrFile: join(ctx.run, "kafka.addr"),
     logFile: join(ctx.logs, "kafka.log"),
   };
 }
@@ -218,10 +219,14 @@ export async function up(ctx) {
   if (await portOpen(host, port)) {
     throw new Error(`kafka: something listens on ${first} but does not speak Kafka; free the port or set KAFKA_BROKERS`);
   }
-  const stale = readPid(k.pidFile, PID_MATCH);
-  if (stale) {
+  const running = readPid(k.pidFile, PID_MATCH);
+  const runningAddr = existsSync(k.addrFile) ? readFileSync(k.addrFile, "utf8").trim() : "";
+  if (running && runningAddr !== first) {
+    throw new Error(`kafka: the broker started by these scripts (pid ${running}) listens on ${runningAddr || "another address"}, not ${first}; run services:down first`);
+  }
+  if (running) {
     // Our broker is alive but not answering yet (e.g. a parallel run just started it): wait for it.
-    ctx.log(`broker started earlier (pid ${stale}) is still starting, waiting`);
+    ctx.log(`broker started earlier (pid ${running}) is still starting, waiting`);
   } else {
     java();
     mkdirSync(k.dir, { recursive: true });
@@ -246,6 +251,7 @@ export async function up(ctx) {
       ],
       { logFile: k.logFile, cwd: k.dir, env: process.env, pidFile: k.pidFile },
     );
+    writeFileSync(k.addrFile, `${first}\n`);
     ctx.started();
   }
   const t0 = Date.now();
@@ -267,6 +273,7 @@ export async function down(ctx) {
     ctx.log("not started by these scripts, leaving it alone");
     return;
   }
+  rmSync(k.addrFile, { force: true });
   ctx.log(`stopping broker (pid ${pid}), controlled shutdown …`);
   const ok = await stopPid(pid, 60_000);
   rmSync(k.pidFile, { force: true });
