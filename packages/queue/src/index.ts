@@ -1,1 +1,14 @@
-export {};
+export { Queue, createQueue, type QueueConfig } from "./queue.js";
+export { QueueError, type QueueErrorCode } from "./errors.js";
+export { RoomStore, type TicketRecord, type AdmitResult, parseRecord } from "./store.js";
+export { RoomCache, SnapshotPublisher, type PublishedSnapshot } from "./snapshots.js";
+export { AdmissionWorker } from "./admission.js";
+export { Sweeper } from "./sweeper.js";
+export { startWorker, type WorkerConfig } from "./worker-runtime.js";
+export { createKafka, ensureTopic } from "./kafka.js";
+export { createQueueMetrics, type QueueMetrics } from "./metrics.js";
+export { signTicket, verifyTicket, ticketId } from "./ticket.js";
+export { roomConfigOf, loadRoomConfig, reconcileRoom } from "./rooms.js";
+export { computeStatus, peopleAhead, etaSeconds } from "./status.js";
+export { parseWorkerEnv, type WorkerEnv } from "./env.js";
+export type { TicketState, TicketStatus, RoomConfig, RoomSnapshot, TicketRef, BeginResult } from "./types.js";

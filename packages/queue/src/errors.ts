@@ -1,0 +1,41 @@
+/** Failures of the waiting room, with a human message; the API maps `code` to a TRPCError code. */
+export type QueueErrorCode =
+  | "NOT_FOUND"
+  | "SALE_NOT_STARTED"
+  | "SALE_ENDED"
+  | "SOLD_OUT"
+  | "BAD_TICKET"
+  | "NOT_ADMITTED"
+  | "EXPIRED"
+  | "ALREADY_PAYING"
+  | "ALREADY_PURCHASED"
+  | "UNAVAILABLE";
+
+export class QueueError extends Error {
+  override readonly name = "QueueError";
+  constructor(
+    readonly code: QueueErrorCode,
+    message: string,
+    readonly retryable = code === "UNAVAILABLE",
+  ) {
+    super(message);
+  }
+}
+
+/** Lua scripts return small negative integers for failures; this is the one table that maps them. */
+const LUA_ERRORS: Record<number, [QueueErrorCode, string]> = {
+  [-1]: ["NOT_FOUND", "This product has no waiting room."],
+  [-2]: ["SALE_NOT_STARTED", "The sale has not started yet."],
+  [-3]: ["SALE_ENDED", "The sale has ended."],
+  [-4]: ["SOLD_OUT", "Sold out: every unit has been sold."],
+  [-5]: ["BAD_TICKET", "This ticket is not valid for this waiting room."],
+  [-6]: ["NOT_ADMITTED", "You have not been admitted to checkout yet."],
+  [-7]: ["EXPIRED", "Your checkout time ran out and the unit went to the next shopper."],
+  [-8]: ["ALREADY_PAYING", "A payment for this ticket is already in progress."],
+  [-9]: ["ALREADY_PURCHASED", "You already bought this product."],
+};
+
+export function luaError(code: number): QueueError {
+  const [c, message] = LUA_ERRORS[code] ?? ["UNAVAILABLE", `Unexpected waiting-room result ${code}.`];
+  return new QueueError(c, message);
+}

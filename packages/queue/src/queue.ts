@@ -1,0 +1,285 @@
+import type { Database } from "@quickdeal/db";
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
+import { QueueError } from "./errors.js";
+import { HeartbeatBuffer } from "./heartbeats.js";
+import { JoinLog } from "./join-log.js";
+import { slotChannel } from "./keys.js";
+import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
+import { loadRoomConfig, reconcileRoom } from "./rooms.js";
+import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
+import { TERMINAL, computeStatus, needsRecord } from "./status.js";
+import { RoomStore, type TicketRecord } from "./store.js";
+import { signTicket, ticketId, verifyTicket } from "./ticket.js";
+import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
+
+export interface QueueConfig {
+  redisUrl: string;
+  kafkaBrokers: string[];
+  topic: string;
+  /** Secret for ticket signatures. */
+  secret: string;
+  db: Database;
+  /** Redis key prefix; tests use a random one. */
+  prefix?: string;
+  heartbeatGraceSec?: number;
+  clientId?: string;
+  metrics?: QueueMetrics;
+}
+
+/**
+ * The waiting room as the API sees it: join, status, watch, leave, and the checkout slot.
+ * Admission itself runs in the worker (see admission.ts).
+ */
+export class Queue {
+  readonly store: RoomStore;
+  readonly rooms: RoomCache;
+  readonly metrics: QueueMetrics;
+  readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly kafka: Kafka;
+  private readonly log: JoinLog;
+  private readonly heartbeats: HeartbeatBuffer;
+  private readonly knownRooms = new Set<number>();
+
+  constructor(readonly config: QueueConfig) {
+    // Auto-pipelining turns thousands of concurrent joins into few round trips.
+    this.redis = new Redis(config.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 2, lazyConnect: false });
+    this.subscriber = this.redis.duplicate();
+    this.store = new RoomStore(this.redis, config.prefix ?? "qd");
+    this.rooms = new RoomCache(this.store, this.subscriber);
+    this.metrics = config.metrics ?? createQueueMetrics();
+    this.kafka = new Kafka({
+      clientId: config.clientId ?? "quickdeal-api",
+      brokers: config.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      requestTimeout: 5000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.log = new JoinLog(this.kafka, config.topic);
+    this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
+  }
+
+  async start(): Promise<void> {
+    await this.rooms.start();
+    this.heartbeats.start();
+  }
+
+  private get graceSec() {
+    return this.config.heartbeatGraceSec ?? 120;
+  }
+
+  /** Makes sure Redis has the room for a product (first join after a deploy or a Redis loss). */
+  async ensureRoom(productIdOrConfig: number | RoomConfig): Promise<void> {
+    const productId = typeof productIdOrConfig === "number" ? productIdOrConfig : productIdOrConfig.productId;
+    if (this.knownRooms.has(productId) && typeof productIdOrConfig === "number") return;
+    if (typeof productIdOrConfig === "number" && (await this.store.hasRoom(productId))) {
+      this.knownRooms.add(productId);
+      return;
+    }
+    const cfg = typeof productIdOrConfig === "number" ? await loadRoomConfig(this.config.db, productId) : productIdOrConfig;
+    await this.store.initRoom(cfg);
+    this.knownRooms.add(productId);
+  }
+
+  /** Takes a place in line (or returns the one the user has) and answers after Kafka acknowledged it. */
+  async join(userId: string, productId: number, now = Date.now()): Promise<TicketStatus> {
+    await this.ensureRoom(productId);
+    let placed: Awaited<ReturnType<RoomStore["join"]>>;
+    try {
+      placed = await this.store.join(productId, userId, now);
+    } catch (err) {
+      if (err instanceof QueueError) this.metrics.joinFailures.inc({ reason: err.code });
+      throw err;
+    }
+    if (placed.created) {
+      try {
+        await this.log.append({ p: productId, s: placed.seq, u: userId, t: now });
+      } catch (err) {
+        // Not in the log means nobody would ever admit it: take the place back so a retry works.
+        await this.store.cancel(productId, placed.seq, userId).catch(() => undefined);
+        this.metrics.joinFailures.inc({ reason: "UNAVAILABLE" });
+        throw err;
+      }
+      this.metrics.joins.inc({ product: String(productId) });
+    }
+    const ticket = signTicket(this.config.secret, { productId, seq: placed.seq, userId });
+    return this.statusOf(ticket, { productId, seq: placed.seq, userId });
+  }
+
+  /** The user's current ticket for a product, if any (a second tab or device finds its place). */
+  async mine(userId: string, productId: number): Promise<TicketStatus | null> {
+    const seq = await this.store.ticketOf(productId, userId);
+    if (seq === null) return null;
+    const ticket = signTicket(this.config.secret, { productId, seq, userId });
+    return this.statusOf(ticket, { productId, seq, userId });
+  }
+
+  verify(ticket: string, userId: string): TicketRef {
+    const ref = verifyTicket(this.config.secret, ticket);
+    if (ref.userId !== userId) throw new QueueError("BAD_TICKET", "This ticket belongs to someone else.");
+    return ref;
+  }
+
+  async status(ticket: string, userId: string): Promise<TicketStatus> {
+    const ref = this.verify(ticket, userId);
+    return this.statusOf(ticket, ref);
+  }
+
+  private async statusOf(ticket: string, ref: TicketRef, known?: TicketRecord | null): Promise<TicketStatus> {
+    const room = await this.rooms.get(ref.productId);
+    if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
+    const left = await this.rooms.leftSeqs(ref.productId);
+    let record = known ?? null;
+    if (!record && needsRecord(ref, room, left)) {
+      record = await this.store.ticket(ref.productId, ref.seq);
+      if (!record) throw new QueueError("BAD_TICKET", "This ticket is no longer in line.");
+    }
+    const status = computeStatus(ticket, ref, room, record, left);
+    if (status.state === "WAITING") this.heartbeats.mark(ref.productId, ref.seq);
+    return status;
+  }
+
+  /**
+   * Yields the ticket's status now and whenever it changes, until it reaches a final state or the
+   * signal aborts. Woken by the room's snapshots (one Redis subscription per process), it reads the
+   * ticket from Redis only when the snapshot says the ticket may have moved.
+   */
+  async *watch(ticket: string, userId: string, signal?: AbortSignal): AsyncGenerator<TicketStatus> {
+    const ref = this.verify(ticket, userId);
+    let wake: (() => void) | null = null;
+    let dirty = true;
+    const off = this.rooms.on(ref.productId, () => {
+      dirty = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    this.metrics.watchers.inc();
+    let last = "";
+    let record: TicketRecord | null = null;
+    let recordVersion = -1;
+    try {
+      while (!signal?.aborted) {
+        if (dirty) {
+          dirty = false;
+          const room: PublishedSnapshot | null = await this.rooms.get(ref.productId);
+          if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
+          // A ticket's record only changes together with the room's version: re-read it then (only
+          // tickets at or past the serving point ever have a record read).
+          if (record && !TERMINAL.has(record.state) && recordVersion !== room.version) record = null;
+          if (!record || !TERMINAL.has(record.state)) {
+            const left = await this.rooms.leftSeqs(ref.productId);
+            if (!record && needsRecord(ref, room, left)) {
+              record = await this.store.ticket(ref.productId, ref.seq);
+              recordVersion = room.version;
+            }
+          }
+          const status = await this.statusOf(ticket, ref, record);
+          if (status.version !== last) {
+            last = status.version;
+            yield status;
+          }
+          if (TERMINAL.has(status.state)) return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          // Re-check now and then even without news, to keep the heartbeat and the ETA fresh.
+          const t = setTimeout(resolve, 15_000);
+          t.unref?.();
+          if (dirty || signal?.aborted) resolve();
+        });
+        wake = null;
+        dirty = true;
+      }
+    } finally {
+      off();
+      signal?.removeEventListener("abort", onAbort);
+      this.metrics.watchers.dec();
+    }
+  }
+
+  async leave(ticket: string, userId: string): Promise<TicketStatus> {
+    const ref = this.verify(ticket, userId);
+    const r = await this.store.leave(ref.productId, ref.seq);
+    if (r === "released") await this.redis.publish(slotChannel(this.store.prefix), String(ref.productId));
+    await this.rooms.refresh(ref.productId);
+    return this.statusOf(ticket, ref, await this.store.ticket(ref.productId, ref.seq));
+  }
+
+  async heartbeat(ticket: string, userId: string): Promise<void> {
+    const ref = this.verify(ticket, userId);
+    this.heartbeats.mark(ref.productId, ref.seq);
+  }
+
+  /** The checkout slot: begin → (order + charge in the API) → complete, or abandon on failure. */
+  readonly checkout = {
+    begin: async (ticket: string, userId: string, now = Date.now()): Promise<BeginResult & { ref: TicketRef; ticketId: string }> => {
+      const ref = this.verify(ticket, userId);
+      const r = await this.store.begin(ref.productId, ref.seq, now);
+      return { ...r, ref, ticketId: ticketId(ref) };
+    },
+    complete: async (ticket: string, userId: string, orderId: number): Promise<void> => {
+      const ref = this.verify(ticket, userId);
+      await this.store.complete(ref.productId, ref.seq, orderId);
+      await this.redis.publish(slotChannel(this.store.prefix), String(ref.productId));
+      await this.rooms.refresh(ref.productId);
+    },
+    abandon: async (ticket: string, userId: string, now = Date.now()): Promise<void> => {
+      const ref = this.verify(ticket, userId);
+      const r = await this.store.abandon(ref.productId, ref.seq, now);
+      if (r === "expired") await this.redis.publish(slotChannel(this.store.prefix), String(ref.productId));
+    },
+  };
+
+  /** Operator actions. */
+  readonly admin = {
+    pause: async (productId: number, paused: boolean) => {
+      await this.ensureRoom(productId);
+      await this.store.setPaused(productId, paused);
+      if (!paused) await this.redis.publish(slotChannel(this.store.prefix), String(productId));
+      await this.rooms.refresh(productId);
+    },
+    /** Settings changed in MySQL (capacity, TTL, window): mirror them; a stock change moves the pool. */
+    updateRoom: async (cfg: RoomConfig, stockDelta = 0) => {
+      if (!(await this.store.hasRoom(cfg.productId))) return;
+      await this.store.initRoom(cfg);
+      if (stockDelta !== 0) await this.store.restock(cfg.productId, stockDelta);
+      await this.redis.publish(slotChannel(this.store.prefix), String(cfg.productId));
+      await this.rooms.refresh(cfg.productId);
+    },
+    reconcile: (productId: number) => reconcileRoom(this.config.db, this.store, productId),
+    room: (productId: number) => this.rooms.get(productId),
+  };
+
+  /** Liveness of Redis and Kafka, for /healthz. */
+  async health(): Promise<{ redis: boolean; kafka: boolean }> {
+    const redis = await this.redis.ping().then(
+      () => true,
+      () => false,
+    );
+    const admin = this.kafka.admin();
+    const kafka = await admin
+      .connect()
+      .then(() => admin.listTopics())
+      .then(
+        () => true,
+        () => false,
+      )
+      .finally(() => admin.disconnect().catch(() => undefined));
+    return { redis, kafka };
+  }
+
+  async close(): Promise<void> {
+    this.heartbeats.stop();
+    await this.heartbeats.flush().catch(() => undefined);
+    await this.log.close();
+    this.subscriber.disconnect();
+    this.redis.disconnect();
+  }
+}
+
+export function createQueue(config: QueueConfig): Queue {
+  return new Queue(config);
+}

@@ -1,0 +1,65 @@
+import { readFileSync, readdirSync } from "node:fs";
+import type { Redis } from "ioredis";
+
+/**
+ * Loads every `lua/<name>-<keys>.lua` once and registers it with ioredis (EVALSHA with an EVAL
+ * fallback). The key count comes from the file name, as in BullMQ.
+ */
+const LUA_DIR = new URL("./lua/", import.meta.url);
+
+export interface ScriptFile {
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+let cache: ScriptFile[] | undefined;
+
+export function loadScripts(): ScriptFile[] {
+  cache ??= readdirSync(LUA_DIR)
+    .filter((f) => f.endsWith(".lua"))
+    .map((file) => {
+      const match = /^(.+)-(\d+)\.lua$/.exec(file);
+      if (!match?.[1] || !match[2]) throw new Error(`Lua file ${file} must be named <name>-<keys>.lua`);
+      return { name: match[1], numberOfKeys: Number(match[2]), lua: readFileSync(new URL(file, LUA_DIR), "utf8") };
+    });
+  return cache;
+}
+
+export type ScriptName =
+  | "init-room"
+  | "join"
+  | "cancel"
+  | "admit"
+  | "expire"
+  | "begin"
+  | "complete"
+  | "abandon"
+  | "leave"
+  | "heartbeat"
+  | "restock"
+  | "reconcile";
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+const defined = new WeakSet<Redis>();
+
+/** Registers the scripts on a connection (once) and returns a caller by script name. */
+export function scriptRunner(redis: Redis): (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown> {
+  if (!defined.has(redis)) {
+    for (const s of loadScripts()) {
+      redis.defineCommand(commandName(s.name), { numberOfKeys: s.numberOfKeys, lua: s.lua });
+    }
+    defined.add(redis);
+  }
+  const commands = redis as unknown as Record<string, ScriptFn>;
+  return (name, keys, args) => {
+    const fn = commands[commandName(name)];
+    if (!fn) throw new Error(`Unknown Lua script ${name}`);
+    return fn.call(redis, ...keys, ...args);
+  };
+}
+
+function commandName(name: string): string {
+  return `qd_${name.replaceAll("-", "_")}`;
+}

@@ -1,0 +1,187 @@
+import type { Redis } from "ioredis";
+import { snapshotChannel } from "./keys.js";
+import type { RoomStore } from "./store.js";
+import type { RoomSnapshot } from "./types.js";
+
+export interface PublishedSnapshot extends RoomSnapshot {
+  /** Waiting tickets that left and are still ahead of the serving point. */
+  leftCount: number;
+}
+
+type Listener = (room: PublishedSnapshot) => void;
+
+/**
+ * Each API process keeps the latest snapshot of every room in memory, fed by ONE Redis
+ * subscription, and fans updates out to its watchers. A room seen for the first time is read from
+ * Redis once.
+ */
+export class RoomCache {
+  private rooms = new Map<number, PublishedSnapshot>();
+  private left = new Map<number, { count: number; serving: number; seqs: number[] }>();
+  private listeners = new Map<number, Set<Listener>>();
+  private loading = new Map<number, Promise<PublishedSnapshot | null>>();
+  private started: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly subscriber: Redis,
+  ) {}
+
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      this.subscriber.on("message", (_channel: string, message: string) => {
+        try {
+          this.accept(JSON.parse(message) as PublishedSnapshot);
+        } catch {
+          // A malformed snapshot is ignored; the next one replaces it.
+        }
+      });
+      await this.subscriber.subscribe(snapshotChannel(this.store.prefix));
+    })();
+    return this.started;
+  }
+
+  /** Latest snapshot, loading it from Redis when this process has not seen the room yet. */
+  async get(productId: number): Promise<PublishedSnapshot | null> {
+    const known = this.rooms.get(productId);
+    if (known) return known;
+    let pending = this.loading.get(productId);
+    if (!pending) {
+      pending = this.refresh(productId).finally(() => this.loading.delete(productId));
+      this.loading.set(productId, pending);
+    }
+    return pending;
+  }
+
+  peek(productId: number): PublishedSnapshot | undefined {
+    return this.rooms.get(productId);
+  }
+
+  all(): PublishedSnapshot[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Reads the room from Redis now (after this process changed it, or on first sight). */
+  async refresh(productId: number): Promise<PublishedSnapshot | null> {
+    const [room, leftCount] = await Promise.all([this.store.room(productId), this.store.redis.zcard(this.store.keys(productId).left)]);
+    if (!room) return null;
+    const prev = this.rooms.get(productId);
+    const snap: PublishedSnapshot = { ...room, rate: prev?.rate ?? 0, at: Date.now(), leftCount };
+    // Never move backwards: a published snapshot may be newer than what we just read.
+    if (prev && prev.version > snap.version) return prev;
+    this.accept(snap);
+    return snap;
+  }
+
+  /** Sorted seqs of waiting tickets that left ahead of the serving point. */
+  async leftSeqs(productId: number): Promise<number[]> {
+    const room = this.rooms.get(productId);
+    if (!room || room.leftCount === 0) return [];
+    const cached = this.left.get(productId);
+    if (cached && cached.count === room.leftCount && cached.serving === room.serving) return cached.seqs;
+    const seqs = await this.store.leftAhead(productId, room.serving);
+    this.left.set(productId, { count: room.leftCount, serving: room.serving, seqs });
+    return seqs;
+  }
+
+  on(productId: number, listener: Listener): () => void {
+    let set = this.listeners.get(productId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(productId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(productId);
+    };
+  }
+
+  accept(snap: PublishedSnapshot): void {
+    const prev = this.rooms.get(snap.productId);
+    if (prev && prev.version > snap.version && prev.seq >= snap.seq) return;
+    this.rooms.set(snap.productId, snap);
+    const set = this.listeners.get(snap.productId);
+    if (set) for (const l of set) l(snap);
+  }
+
+  watcherCount(): number {
+    let n = 0;
+    for (const s of this.listeners.values()) n += s.size;
+    return n;
+  }
+}
+
+/**
+ * Worker side: reads each active room a few times a second and publishes a snapshot when it
+ * changed, with the admission rate measured here. Cost is O(rooms), whatever the crowd size.
+ */
+export class SnapshotPublisher {
+  private last = new Map<number, { version: number; seq: number; leftCount: number; admittedTotal: number; at: number; rate: number; sentAt: number }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly onRoom?: (snap: PublishedSnapshot) => void,
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    const tick = async () => {
+      try {
+        await this.publishAll();
+      } catch {
+        // Redis hiccup: the next tick tries again.
+      }
+      if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  async publishAll(now = Date.now()): Promise<number> {
+    let sent = 0;
+    for (const productId of await this.store.activeRooms()) {
+      if (await this.publishRoom(productId, now)) sent++;
+    }
+    return sent;
+  }
+
+  async publishRoom(productId: number, now = Date.now()): Promise<boolean> {
+    const [room, leftCount] = await Promise.all([this.store.room(productId), this.store.redis.zcard(this.store.keys(productId).left)]);
+    if (!room) return false;
+    const prev = this.last.get(productId);
+    let rate = prev?.rate ?? 0;
+    if (prev) {
+      const dt = (now - prev.at) / 1000;
+      if (dt > 0) {
+        const instant = (room.admittedTotal - prev.admittedTotal) / dt;
+        // Smooth over ~2 s so one burst does not swing everyone's ETA.
+        const alpha = Math.min(1, dt / 2);
+        rate = rate + alpha * (instant - rate);
+        if (rate < 0.01) rate = 0;
+      }
+    }
+    const changed = !prev || prev.version !== room.version || prev.seq !== room.seq || prev.leftCount !== leftCount;
+    // Re-send at least every 2 s so a process that missed a message (or the rate decaying) catches up.
+    const stale = !prev || now - prev.sentAt > 2000;
+    const snap: PublishedSnapshot = { ...room, rate: Math.round(rate * 100) / 100, at: now, leftCount };
+    this.last.set(productId, {
+      version: room.version,
+      seq: room.seq,
+      leftCount,
+      admittedTotal: room.admittedTotal,
+      at: now,
+      rate,
+      sentAt: changed || stale ? now : (prev?.sentAt ?? now),
+    });
+    this.onRoom?.(snap);
+    if (!changed && !stale) return false;
+    await this.store.redis.publish(snapshotChannel(this.store.prefix), JSON.stringify(snap));
+    return true;
+  }
+}

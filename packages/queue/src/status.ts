@@ -1,0 +1,92 @@
+import type { TicketRecord } from "./store.js";
+import type { RoomSnapshot, TicketRef, TicketState, TicketStatus } from "./types.js";
+
+/**
+ * Whether a ticket's state can be told from the room snapshot alone. A ticket behind the serving
+ * point is still waiting (unless it left, which the left list says), so the common case — tens of
+ * thousands of shoppers waiting — costs no Redis call per shopper.
+ */
+export function needsRecord(ref: TicketRef, room: RoomSnapshot, leftSeqs: readonly number[]): boolean {
+  if (room.soldOut) return false;
+  if (ref.seq > room.serving) return false;
+  return !includes(leftSeqs, ref.seq);
+}
+
+/** People ahead = my number − now serving − those between us who left. */
+export function peopleAhead(seq: number, room: RoomSnapshot, leftSeqs: readonly number[]): number {
+  const gap = seq - room.serving - 1;
+  if (gap <= 0) return 0;
+  return Math.max(0, gap - countBetween(leftSeqs, room.serving, seq));
+}
+
+/** Seconds to admission at the measured rate; with no rate yet, the worst case of one room turn per TTL. */
+export function etaSeconds(ahead: number, room: RoomSnapshot): number | null {
+  if (ahead <= 0) return 0;
+  const worstCase = room.ttlMs > 0 ? room.capacity / (room.ttlMs / 1000) : 0;
+  const rate = Math.max(room.rate, worstCase);
+  return rate > 0 ? Math.ceil(ahead / rate) : null;
+}
+
+export function computeStatus(
+  ticket: string,
+  ref: TicketRef,
+  room: RoomSnapshot,
+  record: TicketRecord | null,
+  leftSeqs: readonly number[],
+): TicketStatus {
+  let state: TicketState;
+  if (record) state = record.state;
+  else if (includes(leftSeqs, ref.seq)) state = "LEFT";
+  else state = "WAITING";
+  if (state === "WAITING" && room.soldOut) state = "SOLD_OUT";
+
+  const waiting = state === "WAITING";
+  const ahead = waiting ? peopleAhead(ref.seq, room, leftSeqs) : 0;
+  const status: TicketStatus = {
+    ticket,
+    productId: ref.productId,
+    seq: ref.seq,
+    state,
+    ahead,
+    etaSec: waiting ? etaSeconds(ahead, room) : null,
+    stockLeft: Math.max(0, room.reservable),
+    admitted: room.admitted,
+    capacity: room.capacity,
+    expiresAt: state === "ADMITTED" || state === "PAYING" ? (record?.expiresAt ?? null) : null,
+    orderId: record?.orderId ?? null,
+    version: "",
+  };
+  status.version = [state, ahead, status.etaSec, status.stockLeft, status.admitted, status.expiresAt, status.orderId].join(":");
+  return status;
+}
+
+export const TERMINAL: ReadonlySet<TicketState> = new Set(["PURCHASED", "EXPIRED", "SOLD_OUT", "LEFT"]);
+
+function includes(sorted: readonly number[], x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid] as number;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Count of values v with lo < v < hi in a sorted array. */
+function countBetween(sorted: readonly number[], lo: number, hi: number): number {
+  return lowerBound(sorted, hi) - lowerBound(sorted, lo + 1);
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

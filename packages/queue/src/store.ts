@@ -1,0 +1,196 @@
+import type { Redis } from "ioredis";
+import { QueueError, luaError } from "./errors.js";
+import { activeRoomsKey, type RoomKeys, roomKeys } from "./keys.js";
+import { type ScriptName, scriptRunner } from "./scripts.js";
+import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
+
+export interface TicketRecord {
+  state: TicketState;
+  expiresAt: number | null;
+  lastSeen: number;
+  orderId: number | null;
+}
+
+export interface AdmitResult {
+  processed: number;
+  stop: "none" | "full" | "paused";
+  admitted: number;
+  soldOut: boolean;
+}
+
+/** The one door to Redis: typed wrappers around the Lua scripts and the few plain reads. */
+export class RoomStore {
+  private readonly run: (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.run = scriptRunner(redis);
+  }
+
+  keys(productId: number): RoomKeys {
+    return roomKeys(this.prefix, productId);
+  }
+
+  async initRoom(cfg: RoomConfig, held = 0): Promise<boolean> {
+    const k = this.keys(cfg.productId);
+    const created = await this.run(
+      "init-room",
+      [k.room],
+      [
+        Math.max(0, cfg.stock - held),
+        cfg.initialStock - cfg.stock,
+        cfg.capacity,
+        cfg.checkoutTtlSec * 1000,
+        cfg.saleStartsAt.getTime(),
+        cfg.saleEndsAt?.getTime() ?? 0,
+        cfg.paused ? 1 : 0,
+      ],
+    );
+    await this.redis.sadd(activeRoomsKey(this.prefix), String(cfg.productId));
+    return created === 1;
+  }
+
+  async hasRoom(productId: number): Promise<boolean> {
+    return (await this.redis.exists(this.keys(productId).room)) === 1;
+  }
+
+  /** Returns the user's place; `created` is false when they already had an active ticket. */
+  async join(productId: number, userId: string, now: number): Promise<{ seq: number; created: boolean; state: TicketState }> {
+    const k = this.keys(productId);
+    const r = await this.run("join", [k.room, k.tickets, k.users], [userId, now, Math.floor(now / 1000)]);
+    if (typeof r === "number") throw luaError(r);
+    const [seq, created, code] = r as [number, number, string];
+    return { seq, created: created === 1, state: STATE_BY_CODE[code] ?? "WAITING" };
+  }
+
+  async cancel(productId: number, seq: number, userId: string): Promise<boolean> {
+    const k = this.keys(productId);
+    return (await this.run("cancel", [k.room, k.tickets, k.users], [seq, userId])) === 1;
+  }
+
+  async admit(productId: number, seqs: number[], now: number, graceSec: number): Promise<AdmitResult> {
+    const k = this.keys(productId);
+    const [processed, stop, admitted, soldOut] = (await this.run(
+      "admit",
+      [k.room, k.tickets, k.expiries, k.left],
+      [now, Math.floor(now / 1000), graceSec, ...seqs],
+    )) as [number, number, number, number];
+    return { processed, stop: stop === 1 ? "full" : stop === 2 ? "paused" : "none", admitted, soldOut: soldOut === 1 };
+  }
+
+  async expire(productId: number, now: number, payingGraceMs: number, limit = 500): Promise<number> {
+    const k = this.keys(productId);
+    return (await this.run("expire", [k.room, k.tickets, k.expiries], [now, payingGraceMs, limit])) as number;
+  }
+
+  async begin(productId: number, seq: number, now: number): Promise<{ alreadyPurchased: boolean; orderId: number | null; expiresAt: number }> {
+    const k = this.keys(productId);
+    const r = await this.run("begin", [k.room, k.tickets], [seq, now]);
+    if (typeof r === "number") throw luaError(r);
+    const [kind, value] = r as [number, number];
+    return kind === 1 ? { alreadyPurchased: true, orderId: value, expiresAt: 0 } : { alreadyPurchased: false, orderId: null, expiresAt: value };
+  }
+
+  async complete(productId: number, seq: number, orderId: number): Promise<void> {
+    const k = this.keys(productId);
+    const r = (await this.run("complete", [k.room, k.tickets, k.expiries], [seq, orderId])) as number;
+    if (r < 0) throw luaError(r);
+  }
+
+  async abandon(productId: number, seq: number, now: number): Promise<"admitted" | "expired" | "none"> {
+    const k = this.keys(productId);
+    const r = (await this.run("abandon", [k.room, k.tickets, k.expiries], [seq, now])) as number;
+    return r === 1 ? "admitted" : r === 2 ? "expired" : "none";
+  }
+
+  async leave(productId: number, seq: number): Promise<"left" | "released" | "none"> {
+    const k = this.keys(productId);
+    const r = (await this.run("leave", [k.room, k.tickets, k.expiries, k.left], [seq])) as number;
+    if (r < 0) throw luaError(r);
+    return r === 1 ? "left" : r === 2 ? "released" : "none";
+  }
+
+  async heartbeat(productId: number, seqs: number[], now: number): Promise<number> {
+    if (seqs.length === 0) return 0;
+    return (await this.run("heartbeat", [this.keys(productId).tickets], [Math.floor(now / 1000), ...seqs])) as number;
+  }
+
+  async restock(productId: number, delta: number): Promise<number> {
+    const r = (await this.run("restock", [this.keys(productId).room], [delta])) as number;
+    if (r === -1) throw new QueueError("NOT_FOUND", "This product has no waiting room yet.");
+    return r;
+  }
+
+  async reconcile(productId: number, stock: number, sold: number, pending: number): Promise<{ reservable: number; admitted: number; sold: number }> {
+    const k = this.keys(productId);
+    const [reservable, admitted, s] = (await this.run("reconcile", [k.room, k.tickets, k.expiries], [stock, sold, pending])) as number[];
+    return { reservable: reservable ?? 0, admitted: admitted ?? 0, sold: s ?? 0 };
+  }
+
+  async setPaused(productId: number, paused: boolean): Promise<void> {
+    const k = this.keys(productId);
+    await this.redis.multi().hset(k.room, "paused", paused ? 1 : 0).hincrby(k.room, "version", 1).exec();
+  }
+
+  async ticket(productId: number, seq: number): Promise<TicketRecord | null> {
+    const rec = await this.redis.hget(this.keys(productId).tickets, String(seq));
+    return rec === null ? null : parseRecord(rec);
+  }
+
+  async ticketOf(productId: number, userId: string): Promise<number | null> {
+    const seq = await this.redis.hget(this.keys(productId).users, userId);
+    return seq === null ? null : Number(seq);
+  }
+
+  /** Raw room counters (without the rate, which only the worker measures). */
+  async room(productId: number): Promise<Omit<RoomSnapshot, "rate" | "at"> | null> {
+    const h = await this.redis.hgetall(this.keys(productId).room);
+    if (!h.seq) return null;
+    const n = (f: string) => Number(h[f] ?? 0);
+    return {
+      productId,
+      seq: n("seq"),
+      serving: n("serving"),
+      admitted: n("admitted"),
+      reservable: n("reservable"),
+      sold: n("sold"),
+      capacity: n("capacity"),
+      ttlMs: n("ttl"),
+      startsAt: n("starts"),
+      endsAt: n("ends"),
+      paused: h.paused === "1",
+      soldOut: h.soldout === "1",
+      admittedTotal: n("admittedTotal"),
+      version: n("version"),
+    };
+  }
+
+  async leftAhead(productId: number, serving: number): Promise<number[]> {
+    const seqs = await this.redis.zrangebyscore(this.keys(productId).left, `(${serving}`, "+inf", "LIMIT", 0, 10_000);
+    return seqs.map(Number);
+  }
+
+  async activeRooms(): Promise<number[]> {
+    return (await this.redis.smembers(activeRoomsKey(this.prefix))).map(Number);
+  }
+
+  /** Test and admin helper: forget a room entirely. */
+  async dropRoom(productId: number): Promise<void> {
+    const k = this.keys(productId);
+    await this.redis.del(k.room, k.tickets, k.users, k.expiries, k.left);
+    await this.redis.srem(activeRoomsKey(this.prefix), String(productId));
+  }
+}
+
+export function parseRecord(rec: string): TicketRecord {
+  const [code = "W", expires = "0", lastSeen = "0", orderId = ""] = rec.split("|");
+  const exp = Number(expires);
+  return {
+    state: STATE_BY_CODE[code] ?? "WAITING",
+    expiresAt: exp > 0 ? exp : null,
+    lastSeen: Number(lastSeen),
+    orderId: orderId ? Number(orderId) : null,
+  };
+}
