@@ -1,0 +1,74 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { computeStatus, etaSeconds, needsRecord, peopleAhead } from "./status.js";
+import type { RoomSnapshot } from "./types.js";
+
+const room = (over: Partial<RoomSnapshot> = {}): RoomSnapshot => ({
+  productId: 1,
+  seq: 100,
+  serving: 10,
+  admitted: 5,
+  reservable: 40,
+  sold: 0,
+  capacity: 5,
+  ttlMs: 60_000,
+  startsAt: 0,
+  endsAt: 0,
+  paused: false,
+  soldOut: false,
+  rate: 2,
+  admittedTotal: 10,
+  version: 3,
+  at: 0,
+  ...over,
+});
+
+describe("people ahead", () => {
+  it("counts the numbers between serving and mine, minus those who left", () => {
+    expect(peopleAhead(11, room(), [])).toBe(0);
+    expect(peopleAhead(20, room(), [])).toBe(9);
+    expect(peopleAhead(20, room(), [12, 15, 25])).toBe(7);
+    expect(peopleAhead(5, room(), [])).toBe(0);
+  });
+  it("is never negative and never more than the raw gap", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.uniqueArray(fc.integer({ min: 0, max: 1000 })), (serving, seq, left) => {
+        const ahead = peopleAhead(seq, room({ serving }), [...left].sort((a, b) => a - b));
+        expect(ahead).toBeGreaterThanOrEqual(0);
+        expect(ahead).toBeLessThanOrEqual(Math.max(0, seq - serving - 1));
+      }),
+    );
+  });
+});
+
+describe("eta", () => {
+  it("uses the measured rate, or the worst case of one room turn per TTL", () => {
+    expect(etaSeconds(10, room({ rate: 2 }))).toBe(5);
+    // capacity 5 per 60 s is the floor
+    expect(etaSeconds(10, room({ rate: 0 }))).toBe(120);
+    expect(etaSeconds(0, room())).toBe(0);
+  });
+});
+
+describe("computeStatus", () => {
+  const ref = { productId: 1, seq: 20, userId: "u" };
+  it("tells a waiting ticket from the snapshot alone", () => {
+    expect(needsRecord(ref, room(), [])).toBe(false);
+    const s = computeStatus("t", ref, room(), null, []);
+    expect(s).toMatchObject({ state: "WAITING", ahead: 9, etaSec: 5, stockLeft: 40 });
+  });
+  it("shows sold out to waiting tickets the moment the room sells out", () => {
+    expect(computeStatus("t", ref, room({ soldOut: true }), null, []).state).toBe("SOLD_OUT");
+  });
+  it("needs the record once admission has passed the ticket", () => {
+    expect(needsRecord(ref, room({ serving: 20 }), [])).toBe(true);
+    const s = computeStatus("t", ref, room({ serving: 20 }), { state: "ADMITTED", expiresAt: 123, lastSeen: 0, orderId: null }, []);
+    expect(s).toMatchObject({ state: "ADMITTED", ahead: 0, expiresAt: 123, etaSec: null });
+  });
+  it("shows LEFT from the left list and changes version when anything shown changes", () => {
+    expect(computeStatus("t", ref, room(), null, [20]).state).toBe("LEFT");
+    const a = computeStatus("t", ref, room(), null, []);
+    const b = computeStatus("t", ref, room({ serving: 11 }), null, []);
+    expect(a.version).not.toBe(b.version);
+  });
+});

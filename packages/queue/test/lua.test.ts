@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { QueueError } from "../src/errors.js";
+import type { RoomStore } from "../src/store.js";
+import { roomConfig, testStore } from "./helpers.js";
+
+/** Each Lua script against a real Redis, on a random key prefix. */
+let t: Awaited<ReturnType<typeof testStore>>;
+let store: RoomStore;
+const P = 1;
+const now = () => Date.now();
+const GRACE = 120;
+
+beforeEach(async () => {
+  t = await testStore();
+  store = t.store;
+});
+afterEach(() => t.cleanup());
+
+async function joinMany(n: number, productId = P) {
+  const seqs: number[] = [];
+  for (let i = 0; i < n; i++) seqs.push((await store.join(productId, `u${i}`, now())).seq);
+  return seqs;
+}
+
+describe("init-room", () => {
+  it("creates counters once and later refreshes only settings", async () => {
+    expect(await store.initRoom(roomConfig({ stock: 7, initialStock: 10 }))).toBe(true);
+    let room = await store.room(P);
+    expect(room).toMatchObject({ reservable: 7, sold: 3, capacity: 3, seq: 0, serving: 0, soldOut: false });
+    await store.join(P, "a", now());
+    expect(await store.initRoom(roomConfig({ stock: 1, capacity: 9 }))).toBe(false);
+    room = await store.room(P);
+    expect(room).toMatchObject({ reservable: 7, capacity: 9, seq: 1 });
+  });
+  it("marks a room without stock sold out", async () => {
+    await store.initRoom(roomConfig({ stock: 0 }));
+    expect((await store.room(P))?.soldOut).toBe(true);
+  });
+});
+
+describe("join", () => {
+  beforeEach(() => store.initRoom(roomConfig()));
+  it("hands out increasing numbers and one ticket per user", async () => {
+    const a = await store.join(P, "a", now());
+    const b = await store.join(P, "b", now());
+    const again = await store.join(P, "a", now());
+    expect([a.seq, b.seq]).toEqual([1, 2]);
+    expect(again).toEqual({ seq: 1, created: false, state: "WAITING" });
+    expect(await store.ticketOf(P, "a")).toBe(1);
+    expect((await store.ticket(P, 1))?.state).toBe("WAITING");
+  });
+  it("refuses before the sale, after it, when sold out, and without a room", async () => {
+    await store.initRoom(roomConfig({ productId: 2, saleStartsAt: new Date(now() + 60_000) }));
+    await expect(store.join(2, "a", now())).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
+    await store.initRoom(roomConfig({ productId: 3, saleStartsAt: new Date(now() - 120_000), saleEndsAt: new Date(now() - 1000) }));
+    await expect(store.join(3, "a", now())).rejects.toMatchObject({ code: "SALE_ENDED" });
+    await store.initRoom(roomConfig({ productId: 4, stock: 0 }));
+    await expect(store.join(4, "a", now())).rejects.toMatchObject({ code: "SOLD_OUT" });
+    await expect(store.join(99, "a", now())).rejects.toBeInstanceOf(QueueError);
+    expect((await store.room(2))?.seq).toBe(0);
+  });
+  it("lets a user who left line up again at the back", async () => {
+    await store.join(P, "a", now());
+    await store.join(P, "b", now());
+    await store.leave(P, 1);
+    const again = await store.join(P, "a", now());
+    expect(again).toMatchObject({ seq: 3, created: true });
+  });
+});
+
+describe("cancel", () => {
+  it("takes back a waiting place so a retry gets a fresh one", async () => {
+    await store.initRoom(roomConfig());
+    const a = await store.join(P, "a", now());
+    expect(await store.cancel(P, a.seq, "a")).toBe(true);
+    expect(await store.ticket(P, a.seq)).toBeNull();
+    expect(await store.ticketOf(P, "a")).toBeNull();
+    expect(await store.cancel(P, a.seq, "a")).toBe(false);
+  });
+});
+
+describe("admit", () => {
+  it("admits in order up to capacity, then stops as full", async () => {
+    await store.initRoom(roomConfig({ capacity: 3, stock: 10 }));
+    const seqs = await joinMany(5);
+    const r = await store.admit(P, seqs, now(), GRACE);
+    expect(r).toEqual({ processed: 3, stop: "full", admitted: 3, soldOut: false });
+    expect((await store.ticket(P, 3))?.state).toBe("ADMITTED");
+    expect((await store.ticket(P, 4))?.state).toBe("WAITING");
+    expect(await store.room(P)).toMatchObject({ admitted: 3, reservable: 7, serving: 3, admittedTotal: 3 });
+  });
+  it("is idempotent: replaying admitted seqs admits nobody twice", async () => {
+    await store.initRoom(roomConfig({ capacity: 3 }));
+    const seqs = await joinMany(2);
+    await store.admit(P, seqs, now(), GRACE);
+    const again = await store.admit(P, seqs, now(), GRACE);
+    expect(again).toEqual({ processed: 2, stop: "none", admitted: 0, soldOut: false });
+    expect((await store.room(P))?.admitted).toBe(2);
+  });
+  it("stops when paused and goes on after resume", async () => {
+    await store.initRoom(roomConfig());
+    const seqs = await joinMany(2);
+    await store.setPaused(P, true);
+    expect((await store.admit(P, seqs, now(), GRACE)).stop).toBe("paused");
+    await store.setPaused(P, false);
+    expect((await store.admit(P, seqs, now(), GRACE)).admitted).toBe(2);
+  });
+  it("waits while units are held, and sells out when none are left and nobody holds one", async () => {
+    await store.initRoom(roomConfig({ stock: 1, capacity: 5 }));
+    const seqs = await joinMany(3);
+    const first = await store.admit(P, seqs, now(), GRACE);
+    expect(first).toMatchObject({ processed: 1, stop: "full", admitted: 1 });
+    await store.begin(P, 1, now());
+    await store.complete(P, 1, 42);
+    expect((await store.room(P))?.soldOut).toBe(true);
+    const rest = await store.admit(P, seqs.slice(1), now(), GRACE);
+    expect(rest).toEqual({ processed: 2, stop: "none", admitted: 0, soldOut: true });
+    expect((await store.ticket(P, 2))?.state).toBe("SOLD_OUT");
+  });
+  it("skips tickets that left or stopped sending heartbeats", async () => {
+    await store.initRoom(roomConfig({ capacity: 5 }));
+    const seqs = await joinMany(3);
+    await store.leave(P, 1);
+    const later = now() + 200_000; // ticket 2 and 3 last seen "now", grace 120 s
+    await store.heartbeat(P, [3], later);
+    const r = await store.admit(P, seqs, later, GRACE);
+    expect(r).toMatchObject({ processed: 3, admitted: 1 });
+    expect((await store.ticket(P, 1))?.state).toBe("LEFT");
+    expect((await store.ticket(P, 2))?.state).toBe("LEFT");
+    expect((await store.ticket(P, 3))?.state).toBe("ADMITTED");
+    // The left list is pruned once admission passes it.
+    expect(await store.leftAhead(P, 0)).toEqual([]);
+  });
+  it("passes over unknown seqs (a cancelled join)", async () => {
+    await store.initRoom(roomConfig());
+    expect(await store.admit(P, [5], now(), GRACE)).toMatchObject({ processed: 1, admitted: 0 });
+    expect((await store.room(P))?.serving).toBe(5);
+  });
+});
+
+describe("expire", () => {
+  it("returns the unit and slot of admitted tickets past their deadline", async () => {
+    await store.initRoom(roomConfig({ capacity: 2, checkoutTtlSec: 1 }));
+    const seqs = await joinMany(2);
+    const t0 = now();
+    await store.admit(P, seqs, t0, GRACE);
+    await store.begin(P, 2, t0);
+    expect(await store.expire(P, t0 + 500, 10_000)).toBe(0);
+    // The ADMITTED one expires; the PAYING one gets its grace.
+    expect(await store.expire(P, t0 + 1500, 10_000)).toBe(1);
+    expect((await store.ticket(P, 1))?.state).toBe("EXPIRED");
+    expect((await store.ticket(P, 2))?.state).toBe("PAYING");
+    expect(await store.room(P)).toMatchObject({ admitted: 1, reservable: 9 });
+    expect(await store.expire(P, t0 + 20_000, 10_000)).toBe(1);
+    expect(await store.room(P)).toMatchObject({ admitted: 0, reservable: 10 });
+  });
+});
+
+describe("checkout slot", () => {
+  beforeEach(async () => {
+    await store.initRoom(roomConfig({ capacity: 2, stock: 2, initialStock: 2 }));
+    await store.admit(P, await joinMany(2), now(), GRACE);
+  });
+  it("begin rejects a second submit and a waiting ticket", async () => {
+    await store.join(P, "late", now());
+    expect((await store.begin(P, 1, now())).alreadyPurchased).toBe(false);
+    await expect(store.begin(P, 1, now())).rejects.toMatchObject({ code: "ALREADY_PAYING" });
+    await expect(store.begin(P, 3, now())).rejects.toMatchObject({ code: "NOT_ADMITTED" });
+    await expect(store.begin(P, 77, now())).rejects.toMatchObject({ code: "BAD_TICKET" });
+  });
+  it("begin refuses a held unit past its deadline", async () => {
+    await expect(store.begin(P, 1, now() + 61_000)).rejects.toMatchObject({ code: "EXPIRED" });
+  });
+  it("complete sells the unit once and reports the order on a later begin", async () => {
+    await store.begin(P, 1, now());
+    await store.complete(P, 1, 500);
+    await store.complete(P, 1, 500);
+    expect(await store.room(P)).toMatchObject({ sold: 1, admitted: 1, reservable: 0 });
+    expect(await store.begin(P, 1, now())).toEqual({ alreadyPurchased: true, orderId: 500, expiresAt: 0 });
+  });
+  it("abandon puts the ticket back to ADMITTED, or expires it past the deadline", async () => {
+    await store.begin(P, 1, now());
+    expect(await store.abandon(P, 1, now())).toBe("admitted");
+    await store.begin(P, 2, now());
+    expect(await store.abandon(P, 2, now() + 61_000)).toBe("expired");
+    expect(await store.room(P)).toMatchObject({ admitted: 1, reservable: 1 });
+  });
+  it("leave gives back a held unit, but not while paying", async () => {
+    expect(await store.leave(P, 1)).toBe("released");
+    await store.begin(P, 2, now());
+    await expect(store.leave(P, 2)).rejects.toMatchObject({ code: "ALREADY_PAYING" });
+    expect(await store.room(P)).toMatchObject({ admitted: 1, reservable: 1 });
+  });
+});
+
+describe("restock and reconcile", () => {
+  it("restock moves the pool and clears sold out", async () => {
+    await store.initRoom(roomConfig({ stock: 0 }));
+    expect(await store.restock(P, 5)).toBe(5);
+    expect((await store.room(P))?.soldOut).toBe(false);
+    await expect(store.restock(99, 1)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+  it("reconcile rebuilds counters from MySQL figures and live holds", async () => {
+    await store.initRoom(roomConfig({ stock: 10, capacity: 5 }));
+    await store.admit(P, await joinMany(3), now(), GRACE);
+    await store.begin(P, 3, now());
+    // Scramble the counters as a Redis failover might.
+    await t.redis.hset(store.keys(P).room, "reservable", 99, "admitted", 0, "sold", 0);
+    // MySQL: 6 left in stock after 3 paid orders and 1 pending (ticket 3 is paying).
+    const r = await store.reconcile(P, 6, 3, 1);
+    expect(r).toEqual({ reservable: 4, admitted: 3, sold: 3 });
+  });
+});
