@@ -1,0 +1,443 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import {
+  type AnyTRPCProcedure,
+  type AnyTRPCRouter,
+  type TRPCProcedureType,
+  TRPCError,
+  getTRPCErrorFromUnknown,
+  getTRPCErrorShape,
+  type inferRouterContext,
+  transformTRPCResponse,
+} from "@trpc/server";
+import type { NodeHTTPCreateContextFnOptions } from "@trpc/server/adapters/node-http";
+import { type CreateHTTPHandlerOptions, createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { type HTTPErrorHandler, type TRPCRequestInfo, getHTTPStatusCode } from "@trpc/server/http";
+import type { TRPCResponse } from "@trpc/server/rpc";
+import { ABORTED, type BodyOutcome, TOO_LARGE, readBody } from "./body.js";
+import { type CorsOptions, createCors } from "./cors.js";
+import { assignRequestId } from "./request-id.js";
+
+export type LeanCreateContextOptions = NodeHTTPCreateContextFnOptions<IncomingMessage, ServerResponse>;
+
+export interface LeanHandlerOptions<TRouter extends AnyTRPCRouter> {
+  router: TRouter;
+  /** Gets the node `req`/`res` (read cookies and headers, set Set-Cookie) and tRPC's request `info`. */
+  createContext?: (
+    opts: LeanCreateContextOptions,
+  ) => inferRouterContext<TRouter> | Promise<inferRouterContext<TRouter>>;
+  /** Where the router is mounted; the procedure path follows it. */
+  basePath?: string;
+  /** Called with every error, as tRPC's adapters call it (log it here). */
+  onError?: HTTPErrorHandler<TRouter, IncomingMessage>;
+  cors?: CorsOptions;
+  /** Largest request body in bytes; a larger one gets PAYLOAD_TOO_LARGE (413). */
+  maxBodySize?: number;
+  /** Most calls in one batch; more go to tRPC's own adapter, which refuses them. */
+  maxBatchSize?: number;
+}
+
+export type LeanHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+type ProcedureMap = Record<string, AnyTRPCProcedure | undefined>;
+type RPCResult = [TRPCError, undefined] | [undefined, { data: unknown }];
+type ErrorShape = ReturnType<typeof getTRPCErrorShape>;
+
+/** What the fast path understood of a request; anything it cannot plan goes to the stock adapter. */
+interface Plan {
+  method: "GET" | "POST";
+  url: URL;
+  isBatchCall: boolean;
+  paths: string[];
+  procedures: (AnyTRPCProcedure | null)[];
+  type: TRPCProcedureType | "unknown";
+  accept: TRPCRequestInfo["accept"];
+}
+
+const DEFAULT_MAX_BODY = 64 * 1024;
+// The stock adapter's response headers (resolveResponse) and what the same error looks like when
+// even the error formatter fails (nodeHTTPRequestHandler's fallback shape).
+const STOCK_VARY = "trpc-accept, accept";
+const FALLBACK_ERROR_SHAPE = {
+  code: -32603,
+  message: "Internal server error",
+  data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
+};
+
+/**
+ * A node:http request listener speaking tRPC v11's HTTP wire format.
+ *
+ * Plain JSON queries, mutations and httpBatchLink batches are answered here without building Fetch
+ * Request/Response objects, mirroring `resolveResponse` of @trpc/server step by step (same error
+ * messages, error shapes, status codes, onError calls). Subscriptions (SSE), streamed batches
+ * (jsonl), HEAD, form data and anything unusual are handed to tRPC's own node adapter, so they
+ * behave exactly as upstream.
+ */
+export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandlerOptions<TRouter>): LeanHandler {
+  const { router, createContext, onError } = opts;
+  const config = router._def._config;
+  const procedures = router._def.procedures as ProcedureMap;
+  const hasLazy = Object.keys(router._def.lazy).length > 0;
+  const separator: string = config.pathSeparator ?? ".";
+  const maxBodySize = opts.maxBodySize ?? DEFAULT_MAX_BODY;
+  // Past this, an oversized body is not worth draining for keep-alive: close the socket.
+  const drainCap = Math.max(1024 * 1024, maxBodySize * 16);
+  const basePath = trimSlashes(opts.basePath ?? "/api/trpc");
+  const cors = opts.cors ? createCors(opts.cors) : undefined;
+  const vary = cors ? `${STOCK_VARY}, Origin` : STOCK_VARY;
+
+  const stock = createHTTPHandler({
+    router,
+    createContext,
+    basePath: opts.basePath ?? "/api/trpc",
+    onError,
+    maxBodySize,
+    maxBatchSize: opts.maxBatchSize,
+    // The stock adapter sets its own Vary; keep Origin in it.
+    responseMeta: cors ? () => ({ headers: new Headers({ vary: "Origin" }) }) : undefined,
+  } as CreateHTTPHandlerOptions<TRouter>);
+
+  function plan(req: IncomingMessage): Plan | null {
+    const method = req.method;
+    if (method !== "GET" && method !== "POST") return null;
+    const contentType = req.headers["content-type"];
+    if (method === "POST") {
+      if (contentType === undefined || mediaType(contentType) !== "application/json") return null;
+    } else if (contentType !== undefined) {
+      const media = mediaType(contentType);
+      if (media === "multipart/form-data" || media === "application/octet-stream") return null;
+    }
+    if (isStreamAccept(req)) return null;
+
+    let url: URL;
+    try {
+      const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
+      url = new URL(req.url ?? "/", `${secure ? "https:" : "http:"}//${req.headers.host ?? "localhost"}`);
+    } catch {
+      return null;
+    }
+    const params = url.searchParams;
+    if (params.has("connectionParams")) return null;
+    let path = trimSlashes(trimSlashes(url.pathname).slice(basePath.length));
+    // Percent-escapes need tRPC's decoding and its error for malformed ones.
+    if (path.includes("%")) return null;
+    if (separator !== ".") path = path.split(separator).join(".");
+
+    const isBatchCall = params.get("batch") === "1";
+    const paths = isBatchCall ? path.split(",") : [path];
+    if (isBatchCall && opts.maxBatchSize !== undefined && paths.length > opts.maxBatchSize) return null;
+
+    const found: (AnyTRPCProcedure | null)[] = [];
+    let type: TRPCProcedureType | "unknown" = "unknown";
+    for (const p of paths) {
+      const procedure = procedures[p];
+      if (procedure === undefined) {
+        // A lazy router may still hold it: only tRPC knows how to load that.
+        if (hasLazy) return null;
+        found.push(null);
+        continue;
+      }
+      const t = procedure._def.type;
+      // Subscriptions are SSE; mixed types get tRPC's own error.
+      if (t === "subscription" || (type !== "unknown" && type !== t)) return null;
+      type = t;
+      found.push(procedure);
+    }
+    const accept = (req.headers["trpc-accept"] ?? null) as TRPCRequestInfo["accept"];
+    return { method, url, isBatchCall, paths, procedures: found, type, accept };
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, p: Plan, headers: OutgoingHttpHeaders) {
+    let raw: BodyOutcome | null;
+    if (p.method === "GET") {
+      raw = p.url.searchParams.get("input");
+    } else {
+      raw = await readBody(req, maxBodySize, drainCap);
+      if (raw === ABORTED) return;
+    }
+    const inputs = parseInputs(raw, p.isBatchCall, p.paths.length, config.transformer.input.deserialize);
+
+    const abort = new AbortController();
+    res.once("close", () => {
+      if (!res.writableEnded) abort.abort();
+    });
+
+    const info: TRPCRequestInfo = {
+      isBatchCall: p.isBatchCall,
+      accept: p.accept,
+      type: p.type,
+      connectionParams: null,
+      signal: abort.signal,
+      url: p.url,
+      calls: p.paths.map((path, index) => ({
+        batchIndex: index,
+        path,
+        procedure: p.procedures[index] ?? null,
+        getRawInput: async () => inputs.read(index),
+        result: () => inputs.result(index),
+      })),
+    };
+
+    let ctx: unknown;
+    let ctxError: TRPCError | undefined;
+    if (createContext) {
+      try {
+        const made = createContext({ req, res, info });
+        ctx = isThenable(made) ? await made : made;
+      } catch (cause) {
+        ctxError = getTRPCErrorFromUnknown(cause);
+      }
+    }
+    const ctxOrUndefined = ctxError ? undefined : ctx;
+
+    let allow: string | undefined;
+    const call = async (index: number): Promise<RPCResult> => {
+      const procedure = p.procedures[index];
+      const path = p.paths[index]!;
+      try {
+        if (!procedure) {
+          throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${path}"` });
+        }
+        const type = procedure._def.type;
+        if ((type === "query") !== (p.method === "GET")) {
+          // a 405 lists the methods the procedure accepts, as tRPC does
+          allow = type === "query" ? "GET" : "POST";
+          throw new TRPCError({
+            code: "METHOD_NOT_SUPPORTED",
+            message: `Unsupported ${p.method}-request to ${type} procedure at path "${path}"`,
+          });
+        }
+        if (ctxError) throw ctxError;
+        // The same call resolveResponse and createCaller make: middlewares, input parsing, resolver.
+        const data: unknown = await procedure({
+          path,
+          getRawInput: info.calls[index]!.getRawInput,
+          ctx,
+          type,
+          signal: abort.signal,
+          batchIndex: index,
+        });
+        return [undefined, { data }];
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        onError?.({
+          error,
+          path,
+          input: inputs.result(index),
+          ctx: ctxOrUndefined,
+          type: procedure?._def.type ?? "unknown",
+          req,
+        });
+        return [error, undefined];
+      }
+    };
+
+    const shapeOf = (error: TRPCError, index: number, type: TRPCProcedureType | "unknown"): ErrorShape =>
+      getTRPCErrorShape({
+        config,
+        ctx: ctxOrUndefined,
+        error,
+        input: inputs.result(index),
+        path: p.paths[index],
+        type,
+      });
+
+    try {
+      let status: number;
+      let body: string;
+      if (!p.isBatchCall) {
+        const [error, result] = await call(0);
+        if (result && isDataStream(result.data)) {
+          throw new TRPCError({
+            code: "UNSUPPORTED_MEDIA_TYPE",
+            message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
+          });
+        }
+        const response: TRPCResponse = error
+          ? { error: shapeOf(error, 0, p.type) }
+          : { result: { data: result.data } };
+        status = getHTTPStatusCode([response], error ? [error] : []);
+        body = JSON.stringify(transformTRPCResponse(config, response));
+      } else {
+        const settled = await Promise.all(p.paths.map((_, index) => call(index)));
+        const errors: (TRPCError | undefined)[] = [];
+        const responses = settled.map(([error, result], index): TRPCResponse => {
+          let err = error;
+          if (result && isDataStream(result.data)) {
+            err = new TRPCError({
+              code: "UNSUPPORTED_MEDIA_TYPE",
+              message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
+            });
+          }
+          errors.push(err);
+          if (err) return { error: shapeOf(err, index, p.procedures[index]?._def.type ?? "unknown") };
+          return { result: { data: result?.data } };
+        });
+        status = getHTTPStatusCode(responses, errors);
+        body = JSON.stringify(transformTRPCResponse(config, responses));
+      }
+      if (allow !== undefined) headers.allow = allow;
+      send(res, status, body, headers);
+    } catch (cause) {
+      // resolveResponse's outer catch: an error that belongs to no single call.
+      const error = getTRPCErrorFromUnknown(cause);
+      onError?.({ error, path: undefined, input: undefined, ctx: ctxOrUndefined, type: p.type, req });
+      const response = {
+        error: getTRPCErrorShape({ config, error, type: p.type, path: undefined, input: undefined, ctx: ctxOrUndefined }),
+      };
+      const status = getHTTPStatusCode(response, [error]);
+      if (allow !== undefined) headers.allow = allow;
+      send(res, status, JSON.stringify(transformTRPCResponse(config, response)), headers);
+    }
+  }
+
+  function send(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders) {
+    headers["content-type"] = "application/json";
+    headers.vary = vary;
+    headers["content-length"] = Buffer.byteLength(body);
+    // Like the stock adapter: a status set by the context or a procedure wins.
+    res.writeHead(res.statusCode === 200 ? status : res.statusCode, headers);
+    res.end(body);
+  }
+
+  /** Last resort, as nodeHTTPRequestHandler's exception handler: never a stack, never a hang. */
+  function fail(req: IncomingMessage, res: ServerResponse, cause: unknown, headers: OutgoingHttpHeaders) {
+    const error = getTRPCErrorFromUnknown(cause);
+    let shape: ErrorShape;
+    try {
+      shape = getTRPCErrorShape({ config, error, type: "unknown", path: undefined, input: undefined, ctx: undefined });
+    } catch {
+      shape = FALLBACK_ERROR_SHAPE;
+    }
+    try {
+      onError?.({ error, path: undefined, input: undefined, ctx: undefined, type: "unknown", req });
+    } catch {
+      // a throwing logger must not stop the response
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const status = typeof shape.data?.httpStatus === "number" ? shape.data.httpStatus : 500;
+    try {
+      send(res, status, JSON.stringify(transformTRPCResponse(config, { error: shape })), headers);
+    } catch {
+      send(res, 500, JSON.stringify({ error: FALLBACK_ERROR_SHAPE }), headers);
+    }
+  }
+
+  return (req, res) => {
+    const headers: OutgoingHttpHeaders = { "x-request-id": assignRequestId(req) };
+    if (cors) {
+      cors.apply(req, headers);
+      if (req.method === "OPTIONS") {
+        cors.preflight(req, res, headers);
+        return;
+      }
+    }
+    const p = plan(req);
+    if (p === null) {
+      for (const [name, value] of Object.entries(headers)) {
+        if (name !== "vary" && value !== undefined) res.setHeader(name, value);
+      }
+      stock(req, res);
+      return;
+    }
+    serve(req, res, p, headers).catch((cause: unknown) => fail(req, res, cause, headers));
+  };
+}
+
+/**
+ * The inputs of a request, parsed up front but failing lazily: like tRPC's memoised reader, an
+ * unparsable body only fails the procedures that read their input.
+ */
+function parseInputs(
+  raw: string | null | typeof TOO_LARGE,
+  isBatchCall: boolean,
+  count: number,
+  deserialize: (value: unknown) => unknown,
+) {
+  let values: Record<number, unknown> | undefined;
+  let error: TRPCError | undefined;
+  let wasRead = false;
+  try {
+    if (raw === TOO_LARGE) throw new TRPCError({ code: "PAYLOAD_TOO_LARGE" });
+    const parsed: unknown = raw ? JSON.parse(raw) : undefined;
+    values = Object.create(null) as Record<number, unknown>;
+    if (parsed !== undefined) {
+      if (!isBatchCall) {
+        values[0] = deserialize(parsed);
+      } else {
+        if (!isObject(parsed)) {
+          throw new TRPCError({ code: "BAD_REQUEST", message: '"input" needs to be an object when doing a batch call' });
+        }
+        for (let index = 0; index < count; index++) {
+          const value = parsed[index];
+          if (value !== undefined) values[index] = deserialize(value);
+        }
+      }
+    }
+  } catch (cause) {
+    values = undefined;
+    error =
+      cause instanceof TRPCError
+        ? cause
+        : new TRPCError({ code: "BAD_REQUEST", message: cause instanceof Error ? cause.message : "Invalid input", cause });
+  }
+  return {
+    read(index: number): unknown {
+      wasRead = true;
+      if (error) throw error;
+      return values?.[index];
+    },
+    /** The input as errors report it: known only once some procedure read it. */
+    result(index: number): unknown {
+      return wasRead ? values?.[index] : undefined;
+    },
+  };
+}
+
+function trimSlashes(path: string): string {
+  let out = path.startsWith("/") ? path.slice(1) : path;
+  out = out.endsWith("/") ? out.slice(0, -1) : out;
+  return out;
+}
+
+function mediaType(contentType: string): string | undefined {
+  return contentType.toLowerCase().split(";", 1)[0]?.trim();
+}
+
+/** tRPC's getAcceptHeader: `trpc-accept` wins, else `accept` listing application/jsonl. */
+function isStreamAccept(req: IncomingMessage): boolean {
+  const trpcAccept = req.headers["trpc-accept"];
+  if (trpcAccept !== undefined) return trpcAccept === "application/jsonl";
+  const accept = req.headers.accept;
+  return accept?.split(",").some((t) => t.trim() === "application/jsonl") === true;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return !!value && !Array.isArray(value) && typeof value === "object";
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return isObject(value) && Symbol.asyncIterator in value;
+}
+
+function isPromiseLike(value: unknown): boolean {
+  const v = value as { then?: unknown; catch?: unknown } | null;
+  return (
+    (isObject(value) || typeof value === "function") && typeof v?.then === "function" && typeof v?.catch === "function"
+  );
+}
+
+/** tRPC's isDataStream: async iterables and objects holding promises/iterables need the stream link. */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  const values = Object.values(value);
+  return values.some(isPromiseLike) || values.some(isAsyncIterable);
+}

@@ -1,0 +1,91 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface ApiServerOptions {
+  /** The tRPC handler (usually createLeanHandler), served under `basePath`. */
+  handler: RouteHandler;
+  /** Must match the handler's basePath. */
+  basePath?: string;
+  /** Exact paths served besides tRPC, e.g. `/metrics`, `/healthz`. */
+  routes?: Record<string, RouteHandler>;
+  /** How long an idle keep-alive connection is kept. */
+  keepAliveTimeoutMs?: number;
+}
+
+const NOT_FOUND_BODY = JSON.stringify({ error: { message: "Not found", code: "NOT_FOUND" } });
+
+/**
+ * A node:http server for the API process: `basePath` and below go to the tRPC handler, the extra
+ * routes by exact path, everything else is a JSON 404.
+ */
+export function createApiServer(opts: ApiServerOptions): Server {
+  const base = `/${(opts.basePath ?? "/api/trpc").replace(/^\/+|\/+$/g, "")}`;
+  const prefix = `${base}/`;
+  const routes = new Map(Object.entries(opts.routes ?? {}));
+  const keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
+
+  const server = createServer(
+    {
+      // Clients (and proxies) reuse connections across a sale; idle ones are cheap. Outlive a
+      // typical 60 s proxy idle timeout so the proxy, not us, closes first and never hits a reset.
+      keepAliveTimeout,
+      // Slow-loris bounds: headers and the whole request must arrive quickly. They do not limit
+      // how long a response (an SSE stream) may run.
+      headersTimeout: 20_000,
+      requestTimeout: 30_000,
+      // TCP keep-alive probes find dead peers of long SSE streams.
+      keepAlive: true,
+      keepAliveInitialDelay: 30_000,
+      noDelay: true,
+    },
+    (req, res) => {
+      const url = req.url ?? "/";
+      const q = url.indexOf("?");
+      const pathname = q === -1 ? url : url.slice(0, q);
+      if (pathname === base || pathname.startsWith(prefix)) {
+        opts.handler(req, res);
+        return;
+      }
+      const route = routes.get(pathname);
+      if (route) {
+        route(req, res);
+        return;
+      }
+      res.writeHead(404, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(NOT_FOUND_BODY),
+      });
+      res.end(NOT_FOUND_BODY);
+    },
+  );
+  return server;
+}
+
+/** Starts listening and resolves with the bound port (pass 0 for an ephemeral one). */
+export function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
+}
+
+/**
+ * Stops accepting, lets requests in flight finish, and after `graceMs` cuts what is left
+ * (long SSE streams, which their clients resume with Last-Event-ID).
+ */
+export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
