@@ -1,0 +1,74 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import { type ApiConfig, defaultRateLimits, type RateLimitConfig } from "./config.js";
+
+// Every variable has a default that works on the dev machine (see .env.example).
+const schema = z.object({
+  DATABASE_URL: z.url().default("mysql://root@127.0.0.1:3306/quickdeal"),
+  REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/).default("qd"),
+  KAFKA_BROKERS: z.string().min(1).default("127.0.0.1:9092"),
+  KAFKA_JOIN_TOPIC: z.string().min(1).default("quickdeal.joins"),
+  KAFKA_JOIN_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
+    "dev-only-secret-change-me-please-0123456789",
+  ),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  API_HOST: z.string().default("0.0.0.0"),
+  WEB_ORIGIN: z.string().default("http://localhost:3000"),
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  HEARTBEAT_GRACE_SEC: z.coerce.number().int().min(5).max(3600).default(120),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PAYMENT_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  COOKIE_SECURE: z.enum(["true", "false"]).default("false"),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Multiplies every rate limit (load tests from one IP raise it; 0 < x).
+  RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export interface ServerEnv {
+  config: ApiConfig;
+  port: number;
+  host: string;
+  workers: number;
+}
+
+function scaled(limits: RateLimitConfig, scale: number): RateLimitConfig {
+  const out = { ...limits };
+  for (const k of Object.keys(out) as (keyof RateLimitConfig)[]) {
+    out[k] = { ...out[k], points: Math.max(1, Math.round(out[k].points * scale)) };
+  }
+  return out;
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.API_PORT,
+    host: e.API_HOST,
+    workers: e.API_WORKERS,
+    config: {
+      databaseUrl: e.DATABASE_URL,
+      redisUrl: e.REDIS_URL,
+      redisPrefix: e.REDIS_PREFIX,
+      kafka: { brokers: e.KAFKA_BROKERS.split(",").map((b) => b.trim()).filter(Boolean), clientId: "quickdeal-api" },
+      joinTopic: e.KAFKA_JOIN_TOPIC,
+      joinPartitions: e.KAFKA_JOIN_PARTITIONS,
+      authSecret: e.AUTH_SECRET,
+      allowedOrigins: e.WEB_ORIGIN.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
+      heartbeatGraceSec: e.HEARTBEAT_GRACE_SEC,
+      logLevel: e.LOG_LEVEL,
+      paymentSlowMs: e.PAYMENT_SLOW_MS,
+      secureCookies: e.COOKIE_SECURE === "true",
+      trustProxy: e.TRUST_PROXY === "true",
+      rateLimits: scaled(defaultRateLimits, e.RATE_LIMIT_SCALE),
+      productCacheTtlMs: 5_000,
+      dbPoolSize: e.DB_POOL_SIZE,
+    },
+  };
+}

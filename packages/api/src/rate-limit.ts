@@ -1,0 +1,53 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimitConfig } from "./config.js";
+import { fail } from "./errors.js";
+
+export type LimitName = keyof RateLimitConfig;
+
+export interface RateLimiters {
+  /**
+   * Spends one point from each named limiter (in parallel); throws TOO_MANY_REQUESTS with a
+   * retry hint when any is exhausted. If Redis fails, the request goes through: a broken
+   * limiter must not take the sale down with it.
+   */
+  consume(checks: [LimitName, string][]): Promise<void>;
+  /** Forget a key's usage (tests, support). */
+  reset(name: LimitName, key: string): Promise<void>;
+}
+
+export function createRateLimiters(redis: Redis, prefix: string, config: RateLimitConfig, log: Logger): RateLimiters {
+  const limiters = {} as Record<LimitName, RateLimiterRedis>;
+  for (const name of Object.keys(config) as LimitName[]) {
+    limiters[name] = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:rl:${name}`,
+      points: config[name].points,
+      duration: config[name].durationSec,
+    });
+  }
+  return {
+    async consume(checks) {
+      const results = await Promise.allSettled(checks.map(([name, key]) => limiters[name].consume(key)));
+      let waitMs = 0;
+      for (const r of results) {
+        if (r.status === "fulfilled") continue;
+        if (r.reason instanceof RateLimiterRes) waitMs = Math.max(waitMs, r.reason.msBeforeNext);
+        else log.warn({ err: r.reason }, "rate limiter unavailable; letting the request through");
+      }
+      if (waitMs > 0) {
+        const sec = Math.max(1, Math.ceil(waitMs / 1000));
+        throw fail(
+          "TOO_MANY_REQUESTS",
+          "RATE_LIMITED",
+          `Too many attempts. Please wait ${sec} second${sec === 1 ? "" : "s"} and try again.`,
+          waitMs,
+        );
+      }
+    },
+    async reset(name, key) {
+      await limiters[name].delete(key);
+    },
+  };
+}
