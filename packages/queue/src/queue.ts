@@ -66,10 +66,6 @@ export class Queue {
     this.heartbeats.start();
   }
 
-  private get graceSec() {
-    return this.config.heartbeatGraceSec ?? 120;
-  }
-
   /** Makes sure Redis has the room for a product (first join after a deploy or a Redis loss). */
   async ensureRoom(productIdOrConfig: number | RoomConfig): Promise<void> {
     const productId = typeof productIdOrConfig === "number" ? productIdOrConfig : productIdOrConfig.productId;

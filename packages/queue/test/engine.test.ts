@@ -1,0 +1,250 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { QueueError } from "../src/errors.js";
+import { signTicket } from "../src/ticket.js";
+import type { TicketStatus } from "../src/types.js";
+import { SECRET, buy, harness, ordersOf, stockOf } from "./harness.js";
+import { closeDb, insertProduct, testDb, until } from "./helpers.js";
+
+/** The waiting room end to end: real Redis, real Kafka, real MariaDB, in-process workers. */
+let h: Awaited<ReturnType<typeof harness>> | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+afterAll(() => closeDb());
+
+async function allRecords(productId: number) {
+  const map = await h!.queue.redis.hgetall(h!.queue.store.keys(productId).tickets);
+  return Object.entries(map).map(([seq, rec]) => ({ seq: Number(seq), state: rec[0] }));
+}
+
+describe("FIFO", () => {
+  it("admits 1,000 joins in join order", async () => {
+    h = await harness("fifo");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 1000, initialStock: 1000, capacity: 10 });
+    const users = Array.from({ length: 1000 }, () => randomUUID());
+    const joined = await Promise.all(users.map((u) => h!.queue.join(u, productId)));
+    expect(new Set(joined.map((j) => j.seq)).size).toBe(1000);
+    await h.startWorker();
+    const bySeq = new Map(joined.map((j, i) => [j.seq, { ticket: j.ticket, user: users[i] as string }]));
+    let purchased = 0;
+    while (purchased < 1000) {
+      const recs = await allRecords(productId);
+      const waiting = recs.filter((r) => r.state === "W").map((r) => r.seq);
+      const served = recs.filter((r) => r.state !== "W").map((r) => r.seq);
+      // FIFO: everyone admitted so far joined before everyone still waiting.
+      if (waiting.length && served.length) expect(Math.max(...served)).toBeLessThan(Math.min(...waiting));
+      const admitted = recs.filter((r) => r.state === "A");
+      expect(admitted.length).toBeLessThanOrEqual(10);
+      for (const r of admitted) {
+        const t = bySeq.get(r.seq)!;
+        await h.queue.checkout.begin(t.ticket, t.user);
+        await h.queue.checkout.complete(t.ticket, t.user, r.seq);
+        purchased++;
+      }
+      if (admitted.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    const room = await h.queue.store.room(productId);
+    expect(room).toMatchObject({ sold: 1000, admitted: 0, admittedTotal: 1000 });
+  });
+});
+
+describe("race", () => {
+  it("5,000 shoppers, 100 units, 3 workers: exactly 100 sold, nobody twice, the rest sold out", async () => {
+    h = await harness("race");
+    const db = testDb();
+    const capacity = 20;
+    const productId = await insertProduct(db, { stock: 100, initialStock: 100, capacity, checkoutTtlSec: 30 });
+    await Promise.all([h.startWorker(), h.startWorker(), h.startWorker()]);
+    const users = Array.from({ length: 5000 }, () => randomUUID());
+    const tickets = new Map<number, { ticket: string; user: string }>();
+    let maxHeld = 0;
+    let minReservable = Number.POSITIVE_INFINITY;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const room = await h!.queue.store.room(productId);
+        if (room) {
+          maxHeld = Math.max(maxHeld, room.admitted);
+          minReservable = Math.min(minReservable, room.reservable);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    // Shoppers join in waves of 500 concurrent requests.
+    for (let i = 0; i < users.length; i += 500) {
+      const wave = users.slice(i, i + 500);
+      const res = await Promise.all(wave.map((u) => h!.queue.join(u, productId)));
+      res.forEach((s, k) => {
+        tickets.set(s.seq, { ticket: s.ticket, user: wave[k] as string });
+      });
+    }
+    // Admitted shoppers check out (the MySQL guards of the real checkout) until the room sells out.
+    const bought = new Set<string>();
+    await until(
+      "sell out",
+      async () => {
+        const recs = await allRecords(productId);
+        for (const r of recs.filter((x) => x.state === "A")) {
+          const t = tickets.get(r.seq)!;
+          const begun = await h!.queue.checkout.begin(t.ticket, t.user).catch(() => null);
+          if (!begun) continue;
+          const orderId = await buy(db, productId, t.user, `${productId}:${r.seq}`);
+          if (orderId === null) await h!.queue.checkout.abandon(t.ticket, t.user);
+          else {
+            expect(bought.has(t.user)).toBe(false);
+            bought.add(t.user);
+            await h!.queue.checkout.complete(t.ticket, t.user, orderId);
+          }
+        }
+        const room = await h!.queue.store.room(productId);
+        return room?.soldOut && room.serving >= 5000 ? room : undefined;
+      },
+      90_000,
+      10,
+    );
+    sampling = false;
+    await sampler;
+    const orders = await ordersOf(db, productId);
+    expect(orders).toHaveLength(100);
+    expect(new Set(orders.map((o) => o.userId)).size).toBe(100);
+    expect(await stockOf(db, productId)).toBe(0);
+    expect(maxHeld).toBeLessThanOrEqual(capacity);
+    expect(minReservable).toBeGreaterThanOrEqual(0);
+    const recs = await allRecords(productId);
+    expect(recs.filter((r) => r.state === "D")).toHaveLength(100);
+    expect(recs.filter((r) => r.state === "S")).toHaveLength(4900);
+    const room = await h.queue.store.room(productId);
+    expect(room).toMatchObject({ sold: 100, admitted: 0, reservable: 0, admittedTotal: 100 });
+    // Waiting shoppers see it from the snapshot at once.
+    const someone = [...tickets.values()].find((t) => !bought.has(t.user))!;
+    expect((await h.queue.status(someone.ticket, someone.user)).state).toBe("SOLD_OUT");
+  });
+});
+
+describe("expiry", () => {
+  it("admitted shoppers who never pay expire; their units go to the next in line; the last unit still sells", async () => {
+    h = await harness("expiry");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 2, initialStock: 2, capacity: 2, checkoutTtlSec: 1 });
+    await h.startWorker();
+    const users = Array.from({ length: 4 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const [a, b, c, d] = joined as [TicketStatus, TicketStatus, TicketStatus, TicketStatus];
+    await until("first two admitted", async () => (await h!.queue.status(b.ticket, users[1] as string)).state === "ADMITTED");
+    expect((await h.queue.status(c.ticket, users[2] as string)).state).toBe("WAITING");
+    // Nobody pays: after the 1 s hold they expire and the next two get the units.
+    await until("next two admitted", async () => (await h!.queue.status(d.ticket, users[3] as string)).state === "ADMITTED", 30_000);
+    expect((await h.queue.status(a.ticket, users[0] as string)).state).toBe("EXPIRED");
+    await expect(h.queue.checkout.begin(a.ticket, users[0] as string)).rejects.toMatchObject({ code: "EXPIRED" });
+    for (const [t, u] of [
+      [c, users[2]],
+      [d, users[3]],
+    ] as const) {
+      await h.queue.checkout.begin(t.ticket, u as string);
+      const id = await buy(db, productId, u as string, `${productId}:${t.seq}`);
+      await h.queue.checkout.complete(t.ticket, u as string, id!);
+    }
+    expect(await stockOf(db, productId)).toBe(0);
+    expect(await h.queue.store.room(productId)).toMatchObject({ sold: 2, soldOut: true, admitted: 0 });
+  });
+});
+
+describe("leaving and abandoned tickets", () => {
+  it("a leave frees the place for the people behind, at once", async () => {
+    h = await harness("leave");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
+    const users = Array.from({ length: 4 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    expect((await h.queue.status(joined[3]!.ticket, users[3]!)).ahead).toBe(3);
+    const left = await h.queue.leave(joined[1]!.ticket, users[1]!);
+    expect(left.state).toBe("LEFT");
+    expect((await h.queue.status(joined[3]!.ticket, users[3]!)).ahead).toBe(2);
+    await h.startWorker();
+    await until("first admitted", async () => (await h!.queue.status(joined[0]!.ticket, users[0]!)).state === "ADMITTED");
+    // Giving up a held slot admits the next one still in line (ticket 3: ticket 2 left).
+    await h.queue.leave(joined[0]!.ticket, users[0]!);
+    await until("third admitted", async () => (await h!.queue.status(joined[2]!.ticket, users[2]!)).state === "ADMITTED", 30_000);
+    expect((await h.queue.status(joined[1]!.ticket, users[1]!)).state).toBe("LEFT");
+  });
+  it("shoppers who stopped sending heartbeats are skipped, so the line never stalls", async () => {
+    h = await harness("abandon", { graceSec: 1 });
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
+    const users = Array.from({ length: 3 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    await new Promise((r) => setTimeout(r, 2500));
+    // Only the third shopper is still watching.
+    await h.queue.store.heartbeat(productId, [joined[2]!.seq], Date.now());
+    await h.startWorker();
+    await until("the watching shopper is admitted", async () => (await h!.queue.status(joined[2]!.ticket, users[2]!)).state === "ADMITTED", 30_000);
+    expect((await h.queue.store.ticket(productId, joined[0]!.seq))?.state).toBe("LEFT");
+  });
+});
+
+describe("watch", () => {
+  it("yields a new status when the line moves", async () => {
+    h = await harness("watch");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1, checkoutTtlSec: 60 });
+    const users = Array.from({ length: 2 }, () => randomUUID());
+    const a = await h.queue.join(users[0]!, productId);
+    const b = await h.queue.join(users[1]!, productId);
+    const ac = new AbortController();
+    const seen: TicketStatus[] = [];
+    const watching = (async () => {
+      for await (const s of h!.queue.watch(b.ticket, users[1]!, ac.signal)) {
+        seen.push(s);
+        if (s.state === "ADMITTED") break;
+      }
+    })();
+    await until("first update", () => seen.length >= 1);
+    expect(seen[0]).toMatchObject({ state: "WAITING", ahead: 1 });
+    await h.startWorker();
+    await until("a admitted", async () => (await h!.queue.status(a.ticket, users[0]!)).state === "ADMITTED");
+    await until("b sees nobody ahead", () => seen.some((s) => s.state === "WAITING" && s.ahead === 0), 5000);
+    await h.queue.checkout.begin(a.ticket, users[0]!);
+    await h.queue.checkout.complete(a.ticket, users[0]!, 1);
+    await watching;
+    expect(seen.at(-1)).toMatchObject({ state: "ADMITTED", ahead: 0 });
+    ac.abort();
+  });
+});
+
+describe("bad input", () => {
+  it("rejects forged, altered and other users' tickets and unknown products, changing nothing", async () => {
+    h = await harness("bad");
+    const db = testDb();
+    const productId = await insertProduct(db);
+    const user = randomUUID();
+    const mine = await h.queue.join(user, productId);
+    const before = await h.queue.store.room(productId);
+    const forged = signTicket("not-the-secret-0123456789-0123456789", { productId, seq: mine.seq, userId: user });
+    const altered = mine.ticket.replace(`.${mine.seq}.`, `.${mine.seq + 1}.`);
+    for (const bad of [forged, altered, "garbage"]) {
+      await expect(h.queue.status(bad, user)).rejects.toMatchObject({ code: "BAD_TICKET" });
+      await expect(h.queue.leave(bad, user)).rejects.toMatchObject({ code: "BAD_TICKET" });
+      await expect(h.queue.checkout.begin(bad, user)).rejects.toMatchObject({ code: "BAD_TICKET" });
+    }
+    await expect(h.queue.status(mine.ticket, randomUUID())).rejects.toMatchObject({ code: "BAD_TICKET" });
+    await expect(h.queue.leave(mine.ticket, randomUUID())).rejects.toBeInstanceOf(QueueError);
+    await expect(h.queue.join(user, 987654321)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await h.queue.store.room(productId)).toEqual(before);
+    expect((await h.queue.status(mine.ticket, user)).state).toBe("WAITING");
+    expect(SECRET).toBeTruthy();
+  });
+  it("refuses joins before the sale starts and after it ends", async () => {
+    h = await harness("window");
+    const db = testDb();
+    const early = await insertProduct(db, { saleStartsAt: new Date(Date.now() + 3_600_000) });
+    const late = await insertProduct(db, { saleStartsAt: new Date(Date.now() - 7_200_000), saleEndsAt: new Date(Date.now() - 3_600_000) });
+    await expect(h.queue.join(randomUUID(), early)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
+    await expect(h.queue.join(randomUUID(), late)).rejects.toMatchObject({ code: "SALE_ENDED" });
+  });
+});
