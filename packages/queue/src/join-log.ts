@@ -33,6 +33,7 @@ export class JoinLog {
     kafka: Kafka,
     readonly topic: string,
     private readonly maxBatch = 2000,
+    private readonly onBatch?: (size: number) => void,
   ) {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
@@ -72,6 +73,7 @@ export class JoinLog {
           });
           this.batches++;
           this.messages += batch.length;
+          this.onBatch?.(batch.length);
           for (const p of batch) p.resolve();
         } catch (err) {
           const e = new QueueError("UNAVAILABLE", "The waiting room is briefly unavailable; please try again in a moment.");

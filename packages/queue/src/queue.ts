@@ -57,7 +57,7 @@ export class Queue {
       requestTimeout: 5000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    this.log = new JoinLog(this.kafka, config.topic);
+    this.log = new JoinLog(this.kafka, config.topic, 2000, (n) => this.metrics.produceBatch.observe(n));
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
   }
 

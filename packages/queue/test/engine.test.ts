@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { order } from "@quickdeal/db";
+import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { QueueError } from "../src/errors.js";
 import { signTicket } from "../src/ticket.js";
@@ -246,5 +248,33 @@ describe("bad input", () => {
     const late = await insertProduct(db, { saleStartsAt: new Date(Date.now() - 7_200_000), saleEndsAt: new Date(Date.now() - 3_600_000) });
     await expect(h.queue.join(randomUUID(), early)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
     await expect(h.queue.join(randomUUID(), late)).rejects.toMatchObject({ code: "SALE_ENDED" });
+  });
+});
+
+describe("reconciler", () => {
+  it("rebuilds a room's counters from MySQL and live holds after Redis lost them", async () => {
+    h = await harness("reconcile");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 10, initialStock: 10, capacity: 3 });
+    const users = Array.from({ length: 5 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    await h.startWorker();
+    await until("three admitted", async () => (await h!.queue.store.room(productId))?.admitted === 3);
+    // Two buy; one is mid-payment with its order row pending (its unit already left MySQL stock).
+    for (const i of [0, 1]) {
+      await h.queue.checkout.begin(joined[i]!.ticket, users[i]!);
+      const id = await buy(db, productId, users[i]!, `${productId}:${joined[i]!.seq}`);
+      await h.queue.checkout.complete(joined[i]!.ticket, users[i]!, id!);
+    }
+    await until("next admitted", async () => (await h!.queue.store.room(productId))?.admitted === 3);
+    await h.queue.checkout.begin(joined[2]!.ticket, users[2]!);
+    const pendingId = await buy(db, productId, users[2]!, `${productId}:${joined[2]!.seq}`);
+    await db.update(order).set({ status: "PENDING" }).where(eq(order.id, pendingId!));
+    // Redis "loses" the counters.
+    await h.queue.redis.hset(h.queue.store.keys(productId).room, "reservable", 0, "sold", 0, "admitted", 0);
+    const fixed = await h.queue.admin.reconcile(productId);
+    // MySQL: 7 in stock (2 paid + 1 pending); held: ticket 3 (paying, pending order) + tickets 4, 5 admitted.
+    expect(fixed).toEqual({ reservable: 5, admitted: 3, sold: 2 });
   });
 });
