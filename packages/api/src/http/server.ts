@@ -80,9 +80,14 @@ export function listen(server: Server, port: number, host = "127.0.0.1"): Promis
  */
 export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
+    // Keep-alive connections that finish their request after close() stay open until their idle
+    // timeout, so sweep idle ones until the server is empty.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    sweeper.unref();
     timer.unref();
     server.close(() => {
+      clearInterval(sweeper);
       clearTimeout(timer);
       resolve();
     });
