@@ -9,7 +9,7 @@ import { fork } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, writeFile } from "node:fs/promises";
 import { type Server, createServer } from "node:http";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initTRPC } from "@trpc/server";
@@ -143,12 +143,16 @@ async function main(): Promise<void> {
   console.log(
     `hosting bench: ${duration} s per target, ${connections} connections, ${availableParallelism()} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`,
   );
+  // The machine is shared: record how busy it was, the figures mean little if it was busy.
+  const loadBefore = loadavg()[0]?.toFixed(2);
+  console.log(`  load average before: ${loadBefore}`);
   const raw: Omit<Measured, "ratioToBare">[] = [];
   for (const target of TARGETS) {
     const m = await measure(target, duration, connections);
     raw.push(m);
     console.log(`  ${m.name.padEnd(42)} ${String(m.reqPerSec).padStart(7)} req/s`);
   }
+  const loadAfter = loadavg()[0]?.toFixed(2);
   const bare = raw[0]?.reqPerSec ?? 1;
   const results: Measured[] = raw.map((m) => ({ ...m, ratioToBare: Math.round((m.reqPerSec / bare) * 1000) / 1000 }));
 
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
         durationSec: duration,
         connections,
         loadGenerator: "autocannon, separate process from the server",
+        loadAverage1m: { before: Number(loadBefore), after: Number(loadAfter) },
         results,
       },
       null,

@@ -292,6 +292,8 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
   }
 
   function send(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders) {
+    // The client left while the procedure ran: nobody to answer.
+    if (res.destroyed) return;
     headers["content-type"] = "application/json";
     headers.vary = vary;
     headers["content-length"] = Buffer.byteLength(body);
