@@ -1,5 +1,5 @@
 import { createDb, type Database, type DbHandle } from "@quickdeal/db";
-import { createQueue, createQueueMetrics, type Queue } from "@quickdeal/queue";
+import { createKafka, createQueue, createQueueMetrics, ensureTopic, type Queue } from "@quickdeal/queue";
 import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
 import { Registry } from "prom-client";
@@ -90,6 +90,10 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
 
     async start() {
       await queue.start();
+      // Joins need the topic; the worker creates it too, but the API may come up first.
+      await ensureTopic(createKafka(config.kafka.brokers, `${config.kafka.clientId}-admin`), config.joinTopic, config.joinPartitions).catch(
+        (err: unknown) => log.warn({ err }, "could not check the join topic; joins fail until Kafka answers"),
+      );
       subscriber = redis.duplicate();
       subscriber.on("message", () => products.invalidate());
       subscriber.on("error", (err: unknown) => log.warn({ err }, "catalog subscription error"));
