@@ -215,6 +215,7 @@ export async function insertProduct(services: Services, over: Partial<NewProduct
       capacity: 2,
       checkoutTtlSec: 120,
       ...over,
+      initialStock: over.initialStock ?? over.stock ?? 5,
     })
     .$returningId();
   if (!row) throw new Error("insert failed");
