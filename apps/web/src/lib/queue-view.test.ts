@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newer, progressPercent, roomView, type TicketLike } from "./queue-view";
+import { latest, progressPercent, roomView, type TicketLike } from "./queue-view";
 
 const base: TicketLike = {
   state: "WAITING",
@@ -11,7 +11,7 @@ const base: TicketLike = {
   capacity: 2,
   expiresAt: null,
   orderId: null,
-  version: 3,
+  version: "3",
 };
 
 describe("progressPercent", () => {
@@ -47,13 +47,13 @@ describe("roomView", () => {
   });
 });
 
-describe("newer", () => {
-  it("keeps the snapshot with the higher version", () => {
-    const a = { ...base, version: 3 };
-    const b = { ...base, version: 5, ahead: 1 };
-    expect(newer(a, b)).toBe(b);
-    expect(newer(b, a)).toBe(b);
-    expect(newer(null, a)).toBe(a);
-    expect(newer(a, undefined)).toBe(a);
+describe("latest", () => {
+  it("keeps the snapshot received last", () => {
+    const a = { ...base, ahead: 3 };
+    const b = { ...base, ahead: 1 };
+    expect(latest({ value: a, at: 1 }, { value: b, at: 2 })).toBe(b);
+    expect(latest({ value: b, at: 2 }, { value: a, at: 1 })).toBe(b);
+    expect(latest({ value: null, at: 5 }, { value: a, at: 1 })).toBe(a);
+    expect(latest({ value: undefined, at: 1 })).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ export interface TicketLike {
   capacity: number;
   expiresAt: number | null;
   orderId: number | null;
-  version: number;
+  version: string;
 }
 
 export interface RoomView {
@@ -83,9 +83,15 @@ export function roomView(t: TicketLike, startAhead: number): RoomView {
   }
 }
 
-/** Keep the newest of two snapshots of one ticket (SSE and polling race each other). */
-export function newer<T extends { version: number }>(a: T | null | undefined, b: T | null | undefined): T | null {
-  if (!a) return b ?? null;
-  if (!b) return a;
-  return b.version >= a.version ? b : a;
+/**
+ * The freshest of several snapshots of one ticket (SSE, polling and the initial lookup race each
+ * other). Versions are opaque strings, so freshness is the time each one was received.
+ */
+export function latest<T>(...candidates: Array<{ value: T | null | undefined; at: number }>): T | null {
+  let best: { value: T; at: number } | null = null;
+  for (const c of candidates) {
+    if (c.value == null) continue;
+    if (!best || c.at >= best.at) best = { value: c.value, at: c.at };
+  }
+  return best ? best.value : null;
 }

@@ -1,0 +1,5 @@
+import { AdminProducts } from "@/components/admin/products";
+
+export default function AdminHome() {
+  return <AdminProducts />;
+}
