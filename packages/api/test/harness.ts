@@ -209,7 +209,6 @@ export async function insertProduct(services: Services, over: Partial<NewProduct
       priceMinor: 1234,
       currency: "USD",
       stock: 5,
-      initialStock: 5,
       saleStartsAt: new Date(Date.now() - 60_000),
       saleEndsAt: null,
       capacity: 2,
