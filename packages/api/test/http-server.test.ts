@@ -128,7 +128,7 @@ describe("runClustered", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "qd-cluster-"));
-    await writeFile(join(dir, "main.ts"), workerScript);
+    await writeFile(join(dir, "main.mts"), workerScript);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {
@@ -152,7 +152,7 @@ describe("runClustered", () => {
     const port = await listen(probe, 0);
     await closeServer(probe, 0);
 
-    child = spawn(process.execPath, ["--import", "tsx", join(dir, "main.ts"), String(port)], {
+    child = spawn(process.execPath, ["--import", "tsx", join(dir, "main.mts"), String(port)], {
       cwd: resolve(import.meta.dirname, ".."),
       stdio: ["ignore", "pipe", "pipe"],
     });
