@@ -115,6 +115,10 @@ describe("admin procedures", () => {
     await rejects(ops.admin.kiosks.revoke.mutate({ id: "not-a-uuid" }), "BAD_REQUEST");
     await rejects(ops.admin.scenario.mutate({ stock: -1, capacity: 1, checkoutTtlSec: 60 }), "BAD_REQUEST");
     await rejects(ops.admin.rooms.series.query({ productId: 1, sinceMs: -1 }), "BAD_REQUEST");
+    await rejects(ops.admin.rooms.resume.mutate({ productId: 0 }), "BAD_REQUEST");
+    await rejects(ops.admin.rooms.reconcile.mutate({ productId: 1.5 }), "BAD_REQUEST");
+    await rejects(ops.admin.products.list.query({ limit: 0 }), "BAD_REQUEST");
+    await rejects(ops.admin.products.byId.query({ id: -1 }), "BAD_REQUEST");
     expect(await stockOf(api.services, productId)).toBe(4);
     const row = await ops.admin.products.byId.query({ id: productId });
     expect(row).toMatchObject({ capacity: 2, currency: "USD" });
@@ -150,6 +154,9 @@ describe("authorization", () => {
     await rejects(client(api).kiosk.signIn.mutate({ kioskId: kiosk.id, key: "qdk_wrong-key-wrong-key" }), "UNAUTHORIZED");
     await rejects(client(api).kiosk.signIn.mutate({ kioskId: kiosk.id, key: "short" }), "BAD_REQUEST");
     await rejects(client(api).kiosk.signIn.mutate({ kioskId: "nope", key: "qdk_wrong-key-wrong-key" }), "BAD_REQUEST");
+    const second = await ops.admin.kiosks.register.mutate({ store: "S2", name: "K2" });
+    const dev = await client(api).kiosk.signIn.mutate({ kioskId: second.kiosk.id, key: second.key });
+    await rejects(client(api, { token: dev.token ?? "" }).kiosk.shopperSession.mutate({ displayName: "x".repeat(80) }), "BAD_REQUEST");
   });
 });
 

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRateLimits } from "../src/config.js";
-import { type Api, ADMIN_EMAIL, ADMIN_PASSWORD, client, CookieJar, rejects, startApi } from "./harness.js";
+import { type Api, ADMIN_EMAIL, ADMIN_PASSWORD, CARD, client, CookieJar, guest, insertProduct, rejects, startApi } from "./harness.js";
 
 let api: Api;
 beforeAll(async () => {
   api = await startApi("auth", {
-    config: { rateLimits: { ...defaultRateLimits, signInPerIp: { points: 40, durationSec: 60 } } },
+    config: {
+      rateLimits: {
+        ...defaultRateLimits,
+        signInPerIp: { points: 40, durationSec: 60 },
+        checkoutPerUser: { points: 3, durationSec: 60 },
+      },
+    },
   });
 });
 afterAll(() => api?.close());
@@ -125,5 +131,16 @@ describe("auth over HTTP", () => {
     expect(limited?.data?.reason).toBe("RATE_LIMITED");
     expect(limited?.message).toMatch(/try again/);
     await api.services.limits.reset("signInPerIp", "127.0.0.1");
+  });
+
+  it("rate-limits checkout per user with a retry hint, before touching the queue", async () => {
+    const g = await guest(api);
+    const productId = await insertProduct(api.services);
+    const t = await g.client.queue.join.mutate({ productId });
+    const submit = () => g.client.payment.checkout.mutate({ ticket: t.ticket, card: CARD, idempotencyKey: `rl-${Math.random().toString(36).slice(2)}` });
+    for (let i = 0; i < 3; i++) await rejects(submit(), "PRECONDITION_FAILED");
+    const e = await rejects(submit(), "TOO_MANY_REQUESTS");
+    expect(e.data?.retryAfterSec).toBeGreaterThan(0);
+    expect(e.message).toMatch(/Please wait \d+ seconds? and try again/);
   });
 });

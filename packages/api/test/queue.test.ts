@@ -163,6 +163,19 @@ describe("queue procedures over HTTP", () => {
     await rejects(g.client.queue.leave.mutate({ ticket: "spaces are not allowed" }), "BAD_REQUEST");
     await rejects(g.client.queue.heartbeat.mutate({ ticket: "" }), "BAD_REQUEST");
     await rejects(g.client.queue.mine.query({ productId: 0 }), "BAD_REQUEST");
+    const badWatch = await new Promise<unknown>((resolve) => {
+      const sub = g.client.queue.watch.subscribe(
+        { ticket: "" },
+        {
+          onData: () => resolve(new Error("data for an empty ticket")),
+          onError: (err) => {
+            sub.unsubscribe();
+            resolve(err);
+          },
+        },
+      );
+    });
+    await rejects(Promise.reject(badWatch), "BAD_REQUEST");
     // Unknown product: NOT_FOUND, and no ticket was made.
     await rejects(g.client.queue.join.mutate({ productId: 999_999_999 }), "NOT_FOUND");
   });
