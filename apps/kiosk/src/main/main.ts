@@ -46,7 +46,7 @@ async function start(): Promise<void> {
   let source: ViewSource;
   let devTools = false;
   let kioskMode = true;
-  let stopRuntime = () => undefined as void;
+  let stopRuntime: () => void = () => undefined;
   if (loaded.ok) {
     const runtime = createKioskRuntime(loaded.config, { log });
     runtime.controller.start();
