@@ -110,6 +110,31 @@ describe("payment.checkout over HTTP", () => {
     expect(o.status).toBe("PAID");
   });
 
+  it("a failed order write after the charge voids the charge and leaves no order", async () => {
+    const productId = await insertProduct(api.services, { stock: 3, capacity: 1 });
+    const s = await admitted(productId);
+    const gw = api.gateway;
+    const charge = gw.charge.bind(gw);
+    // The order row disappears while the card is charged (a failover, an operator's mistake):
+    // marking it PAID then fails.
+    gw.charge = async (req) => {
+      const r = await charge(req);
+      await api.services.db.delete(order).where(eq(order.productId, productId));
+      return r;
+    };
+    try {
+      const e = await rejects(s.client.payment.checkout.mutate({ ticket: s.ticket, card: CARD, idempotencyKey: key() }), "SERVICE_UNAVAILABLE");
+      expect(e.data?.reason).toBe("ORDER_NOT_RECORDED");
+    } finally {
+      gw.charge = charge;
+    }
+    const voided = [...gw.ledger.values()].filter((c) => c.status === "voided" && c.amountMinor === 1234);
+    expect(voided.length).toBeGreaterThan(0);
+    expect(await ordersFor(productId)).toHaveLength(0);
+    expect((await s.client.queue.status.query({ ticket: s.ticket })).state).toBe("ADMITTED");
+    await s.client.queue.leave.mutate({ ticket: s.ticket });
+  });
+
   it("parallel double submit → exactly one order and one charge", async () => {
     const productId = await insertProduct(api.services, { stock: 3, capacity: 1 });
     const s = await admitted(productId);

@@ -175,17 +175,27 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
 
   // 5. Record the payment. If that fails, cancel the charge rather than keep money without an order.
   try {
-    await db
+    const [res] = await db
       .update(order)
       .set({ status: "PAID", paymentRef: charged.ref })
       .where(and(eq(order.id, orderId), eq(order.status, "PENDING")));
+    if (res.affectedRows !== 1) throw new Error(`order ${orderId} is no longer pending`);
   } catch (err) {
     log.error({ err, orderId }, "could not mark the order paid; voiding the charge");
-    if (await voidCharge(deps, chargeKey, orderId)) {
-      await undoOrder(deps, orderId, ref.productId);
-      await abandon(deps, input, buyer);
+    if (!(await voidCharge(deps, chargeKey, orderId))) {
+      throw fail(
+        "SERVICE_UNAVAILABLE",
+        "PAYMENT_UNCONFIRMED",
+        "We could not confirm your payment. Your order is on hold; please check your orders in a few minutes.",
+      );
     }
-    throw err;
+    await undoOrder(deps, orderId, ref.productId);
+    await abandon(deps, input, buyer);
+    throw fail(
+      "SERVICE_UNAVAILABLE",
+      "ORDER_NOT_RECORDED",
+      "We could not record your order, so the payment was cancelled. Please try again.",
+    );
   }
 
   // 6. Release the slot. MySQL is the truth now: a Redis failure here is repaired by the reconciler.
