@@ -80,8 +80,8 @@ export function Catalog() {
         </p>
       ) : (
         <ul className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="catalog-grid" data-count={items.length}>
-          {items.map((p) => (
-            <ProductTile key={p.id} p={p} now={now} />
+          {items.map((p, i) => (
+            <ProductTile key={p.id} p={p} now={now} eager={i < 6} />
           ))}
         </ul>
       )}

@@ -78,7 +78,7 @@ export function ProductView({ id }: { id: number }) {
             {formatMoney(p.priceMinor, p.currency)}
           </span>
           <SaleBadge state={clock.state} />
-          <StockBadge stockLeft={p.stockLeft} initialStock={p.initialStock} />
+          <StockBadge stockLeft={p.stockLeft} initialStock={p.initialStock} inCheckout={p.inCheckout} />
         </div>
 
         <div className="card p-4">
@@ -104,6 +104,12 @@ export function ProductView({ id }: { id: number }) {
           <Notice tone="warn" testId="expired-notice">
             <strong>Your hold expired.</strong> Checkout was not completed within the time limit, so the unit went back to the line
             and the next shopper was admitted. You were not charged. If units are left you can join the line again.
+          </Notice>
+        ) : null}
+        {clock.state === "on_sale" && p.stockLeft <= 0 && p.inCheckout > 0 && !inLine && !bought ? (
+          <Notice tone="info" testId="all-held-notice">
+            Every unit left is held by a shopper in checkout. Join the line: if one of them doesn't pay in time, the unit goes to the next
+            person in line.
           </Notice>
         ) : null}
         {p.paused && clock.state === "on_sale" ? (

@@ -141,9 +141,10 @@ export function WaitingRoom({ productId }: { productId: number }) {
         <div aria-live="polite" aria-atomic="true" data-testid="queue-live">
           {celebrate || view.tone === "go" ? (
             <div className="animate-pop text-center" data-testid="admitted-banner">
-              <div className="text-5xl" aria-hidden>
-                🎉
-              </div>
+              <svg viewBox="0 0 24 24" className="mx-auto h-14 w-14 text-emerald-600" fill="none" stroke="currentColor" strokeWidth={2.2} strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+                <circle cx="12" cy="12" r="10" />
+                <path d="m7.5 12.5 3 3 6-7" />
+              </svg>
               <h2 id="queue-headline" className="mt-2 text-2xl font-extrabold text-emerald-700">
                 {view.headline}
               </h2>

@@ -17,6 +17,9 @@ describe("liveSaleState", () => {
   it("says ended even when sold out", () => {
     expect(liveSaleState({ stockLeft: 0, saleStartsAt: now - 2 * min, saleEndsAt: now - min }, now)).toBe("ended");
   });
+  it("is not sold out while the last units are only held in checkout", () => {
+    expect(liveSaleState({ stockLeft: 0, saleStartsAt: now - min, saleEndsAt: null, saleState: "on_sale" }, now)).toBe("on_sale");
+  });
   it("trusts a server sold-out even before stock reaches the client", () => {
     expect(liveSaleState({ stockLeft: 3, saleStartsAt: now - min, saleEndsAt: null, saleState: "sold_out" }, now)).toBe("sold_out");
   });
@@ -37,6 +40,7 @@ describe("saleClock", () => {
 describe("stock", () => {
   it("flags low stock", () => {
     expect(stockBadge(0, 100)).toEqual({ text: "Sold out", tone: "out" });
+    expect(stockBadge(0, 100, 2)).toEqual({ text: "All held in checkout", tone: "low" });
     expect(stockBadge(3, 100)).toEqual({ text: "Only 3 left", tone: "low" });
     expect(stockBadge(10, 100)).toEqual({ text: "Only 10 left", tone: "low" });
     expect(stockBadge(60, 100)).toEqual({ text: "60 left", tone: "ok" });

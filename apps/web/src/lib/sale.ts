@@ -16,7 +16,9 @@ export function liveSaleState(p: SaleInfo, now: number): SaleState {
   const starts = toMs(p.saleStartsAt);
   if (ends !== null && ends <= now) return "ended";
   if (starts !== null && starts > now) return "upcoming";
-  if (p.stockLeft <= 0 || p.saleState === "sold_out") return "sold_out";
+  // The server knows whether units are merely held in checkout (they may come back) or gone:
+  // its word decides; stock alone decides only for data without a sale state.
+  if (p.saleState !== undefined ? p.saleState === "sold_out" : p.stockLeft <= 0) return "sold_out";
   return "on_sale";
 }
 
@@ -45,8 +47,8 @@ export const SALE_LABEL: Record<SaleState, string> = {
 };
 
 /** Stock badge text and tone: urgency when little is left. */
-export function stockBadge(stockLeft: number, initialStock: number): { text: string; tone: "ok" | "low" | "out" } {
-  if (stockLeft <= 0) return { text: "Sold out", tone: "out" };
+export function stockBadge(stockLeft: number, initialStock: number, inCheckout = 0): { text: string; tone: "ok" | "low" | "out" } {
+  if (stockLeft <= 0) return inCheckout > 0 ? { text: "All held in checkout", tone: "low" } : { text: "Sold out", tone: "out" };
   const low = stockLeft <= Math.max(5, Math.ceil(initialStock * 0.1));
   return { text: low ? `Only ${stockLeft} left` : `${stockLeft} left`, tone: low ? "low" : "ok" };
 }

@@ -11,11 +11,11 @@ export interface ChartPoint {
 /** Appends a sample, keeping time order, dropping duplicates within `minGapMs`, and at most `keep` points. */
 export function addPoint(points: readonly ChartPoint[], p: ChartPoint, keep = 600, minGapMs = 500): ChartPoint[] {
   const last = points[points.length - 1];
+  if (last && p.at < last.at) return [...points];
   if (last && p.at - last.at < minGapMs) {
     // Same instant: the newer sample wins, keeping a known "joined" when the new one lacks it.
     return [...points.slice(0, -1), { ...p, joined: p.joined ?? last.joined }];
   }
-  if (last && p.at < last.at) return [...points];
   const out = [...points, p];
   return out.length > keep ? out.slice(out.length - keep) : out;
 }
