@@ -13,6 +13,17 @@ export type { OrderView } from "./payment/orders.js";
 export type { SessionUser, SignedIn } from "./auth/issue.js";
 export type { RoomStats, SeriesPoint } from "./admin/rooms.js";
 export type { TicketState, TicketStatus } from "@quickdeal/queue";
+export { API_BASE_PATH, createHttpApp } from "./app.js";
+export { createHealthCheck, type Health, type HealthCheck, healthRoute, metricsRoute } from "./ops.js";
+export {
+  type ApiServerOptions,
+  closeServer,
+  createApiServer,
+  createLeanHandler,
+  type LeanHandlerOptions,
+  listen,
+  runClustered,
+} from "./http/index.js";
 
 /** Inputs of every procedure, e.g. `RouterInputs["payment"]["checkout"]`. */
 export type RouterInputs = inferRouterInputs<AppRouter>;
