@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { conditions: ["@quickdeal/source"] },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // The integration file starts an API server and a worker: keep the machine's two cores calm.
+    fileParallelism: false,
+  },
+});
