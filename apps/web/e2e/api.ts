@@ -1,7 +1,7 @@
 // Direct calls to the API process over tRPC's HTTP wire format (bearer tokens), for test setup
 // and for "other shoppers" that do not need a browser. Also used by seed-scenario.ts for QA.
 
-export const API_URL = process.env.E2E_API_URL ?? process.env.API_URL ?? "http://localhost:4310/api/trpc";
+const apiUrl = () => process.env.E2E_API_URL ?? process.env.API_URL ?? "http://localhost:4310/api/trpc";
 
 export interface ScenarioInput {
   name?: string;
@@ -35,7 +35,7 @@ export interface Ticket {
 async function call<T>(kind: "query" | "mutation", path: string, input: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
-  const url = `${API_URL}/${path}`;
+  const url = `${apiUrl()}/${path}`;
   const res =
     kind === "query"
       ? await fetch(input === undefined ? url : `${url}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })

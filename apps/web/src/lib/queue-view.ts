@@ -63,7 +63,7 @@ export function roomView(t: TicketLike, startAhead: number): RoomView {
     case "SOLD_OUT":
       return {
         headline: "Sold out",
-        detail: "Every unit has been sold or is held by shoppers ahead of you. Sorry — you were not charged.",
+        detail: "Every unit has been sold. Sorry — you were not charged.",
         progress: 100,
         tone: "bad",
         goCheckout: false,
