@@ -152,6 +152,18 @@ describe("payment.checkout over HTTP", () => {
     expect(api.gateway.captured().filter((c) => c.idempotencyKey === `qd-order-${orderId}`)).toHaveLength(1);
   });
 
+  it("many shoppers paying for the same product at once all get their order (no lock deadlock)", async () => {
+    const n = 8;
+    const productId = await insertProduct(api.services, { stock: n, initialStock: n, capacity: n });
+    const shoppers = await Promise.all(Array.from({ length: n }, () => admitted(productId)));
+    const orders = await Promise.all(
+      shoppers.map((s) => s.client.payment.checkout.mutate({ ticket: s.ticket, card: CARD, idempotencyKey: key() })),
+    );
+    expect(orders.every((o) => o.status === "PAID")).toBe(true);
+    expect(await stockOf(api.services, productId)).toBe(0);
+    expect(await ordersFor(productId)).toHaveLength(n);
+  });
+
   it("refuses another user's ticket and hides their orders", async () => {
     const productId = await insertProduct(api.services, { stock: 3, capacity: 1 });
     const owner = await admitted(productId);

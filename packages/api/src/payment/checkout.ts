@@ -104,6 +104,13 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
         .from(product)
         .where(eq(product.id, ref.productId));
       if (!p) throw fail("NOT_FOUND", "NOT_FOUND", "This product no longer exists.");
+      // Take the unit before inserting the order: the order's foreign key takes a shared lock on the
+      // product row, and two checkouts each holding it while waiting to upgrade would deadlock.
+      const [res] = await tx
+        .update(product)
+        .set({ stock: sql`${product.stock} - 1` })
+        .where(and(eq(product.id, ref.productId), gt(product.stock, 0)));
+      if (res.affectedRows !== 1) throw fail("CONFLICT", "SOLD_OUT", "Sorry, this product just sold out.");
       const [created] = await tx
         .insert(order)
         .values({
@@ -119,11 +126,6 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
         })
         .$returningId();
       if (!created) throw new Error("order insert returned no id");
-      const [res] = await tx
-        .update(product)
-        .set({ stock: sql`${product.stock} - 1` })
-        .where(and(eq(product.id, ref.productId), gt(product.stock, 0)));
-      if (res.affectedRows !== 1) throw fail("CONFLICT", "SOLD_OUT", "Sorry, this product just sold out.");
       return { orderId: created.id, amountMinor: p.priceMinor, currency: p.currency };
     }));
   } catch (err) {
