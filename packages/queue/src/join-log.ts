@@ -26,11 +26,13 @@ export class JoinLog {
   private queue: Pending[] = [];
   private flushing = false;
   private connected: Promise<void> | null = null;
+  /** Partition count of the topic, learnt on connect; null falls back to kafkajs' key hashing. */
+  private partitions: number | null = null;
   batches = 0;
   messages = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     readonly topic: string,
     private readonly maxBatch = 2000,
     private readonly onBatch?: (size: number) => void,
@@ -50,11 +52,36 @@ export class JoinLog {
   }
 
   private async connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((err: unknown) => {
+    this.connected ??= (async () => {
+      await this.producer.connect();
+      await this.learnPartitions();
+    })().catch((err: unknown) => {
       this.connected = null;
       throw err;
     });
     return this.connected;
+  }
+
+  private async learnPartitions(): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      const meta = await admin.fetchTopicMetadata({ topics: [this.topic] });
+      this.partitions = meta.topics[0]?.partitions.length || null;
+    } catch {
+      this.partitions = null;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Product id modulo partition count, rather than a hash of the key: a full room pauses its whole
+   * partition, and consecutive product ids (the hot products of one drop) then never share one
+   * unless there are more hot products than partitions.
+   */
+  partitionOf(productId: number): number | undefined {
+    return this.partitions ? productId % this.partitions : undefined;
   }
 
   private async flush(): Promise<void> {
@@ -69,7 +96,7 @@ export class JoinLog {
             acks: -1,
             timeout: 5000,
             compression: CompressionTypes.None,
-            messages: batch.map(({ msg }) => ({ key: String(msg.p), value: JSON.stringify(msg) })),
+            messages: batch.map(({ msg }) => ({ key: String(msg.p), value: JSON.stringify(msg), partition: this.partitionOf(msg.p) })),
           });
           this.batches++;
           this.messages += batch.length;

@@ -278,3 +278,21 @@ describe("reconciler", () => {
     expect(fixed).toEqual({ reservable: 5, admitted: 3, sold: 2 });
   });
 });
+
+describe("rooms on one worker", () => {
+  it("a full room does not hold up the next product's line (consecutive ids use different partitions)", async () => {
+    h = await harness("hol", { partitions: 4 });
+    const db = testDb();
+    const full = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1, checkoutTtlSec: 300 });
+    const other = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 5 });
+    await h.startWorker();
+    const a = randomUUID();
+    const first = await h.queue.join(a, full);
+    const stuck = await h.queue.join(randomUUID(), full);
+    await until("room A full", async () => (await h!.queue.status(first.ticket, a)).state === "ADMITTED");
+    const b = randomUUID();
+    const mine = await h.queue.join(b, other);
+    await until("B admitted while A stays full", async () => (await h!.queue.status(mine.ticket, b)).state === "ADMITTED", 5000);
+    expect((await h.queue.store.ticket(full, stuck.seq))?.state).toBe("WAITING");
+  });
+});
