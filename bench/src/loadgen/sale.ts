@@ -1,0 +1,226 @@
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Pool } from "undici";
+import type { PublishTimes } from "./publish-times.js";
+import type { Recorder } from "./recorder.js";
+import { SseParser } from "./sse.js";
+import { jitter, withLimit } from "./drive.js";
+import { type TrpcHttp, timed } from "./trpc.js";
+
+/** The fields of the API's TicketStatus the shoppers act on. */
+export interface Status {
+  ticket: string;
+  seq: number;
+  state: "WAITING" | "ADMITTED" | "PAYING" | "PURCHASED" | "EXPIRED" | "SOLD_OUT" | "LEFT";
+  ahead: number;
+}
+
+export interface Shopper {
+  token?: string;
+  ticket?: string;
+  seq?: number;
+}
+
+const TERMINAL = new Set(["PURCHASED", "EXPIRED", "SOLD_OUT", "LEFT"]);
+const CARD = { number: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123", name: "Bench Shopper" };
+
+export interface SaleParams {
+  watchUpTo: number;
+  pollUpTo: number;
+  thinkMs: number;
+  pollMs: number;
+  openConcurrency: number;
+}
+
+/**
+ * The sale as shoppers live it: the front of the line watches over SSE (one stream each), the
+ * rest of the buyers poll `queue.status`; whoever is admitted thinks for a moment and pays with
+ * the approving test card. Measures how late each watcher learns that the line moved.
+ */
+export class Sale {
+  private readonly abort = new AbortController();
+  private readonly tasks: Promise<void>[] = [];
+  private readonly buying = new Set<number>();
+  private readonly sse: Pool;
+  private open = 0;
+  /** Observations made before this process saw the matching snapshot: resolved at the end. */
+  private pending: [number, number, "sseUpdate" | "sseAdmitNotice"][] = [];
+
+  constructor(
+    origin: string,
+    watchers: number,
+    private readonly api: TrpcHttp,
+    private readonly rec: Recorder,
+    private readonly shoppers: Shopper[],
+    private readonly times: PublishTimes,
+    private readonly tag: string,
+  ) {
+    // One connection per stream; SSE bodies have no timeout (the server pings every 10 s).
+    this.sse = new Pool(origin, { connections: Math.max(1, watchers), pipelining: 1, bodyTimeout: 0, headersTimeout: 30_000 });
+  }
+
+  /** Opens the watchers (resolves once each got its first status) and starts the pollers. */
+  async start(p: SaleParams): Promise<void> {
+    const watch: number[] = [];
+    const poll: number[] = [];
+    this.shoppers.forEach((s, i) => {
+      if (!s.ticket || !s.token || s.seq === undefined) return;
+      if (s.seq <= p.watchUpTo) watch.push(i);
+      else if (s.seq <= p.pollUpTo) poll.push(i);
+    });
+    // Front of the line first, as real shoppers who joined first would be watching first.
+    watch.sort((a, b) => (this.shoppers[a]?.seq ?? 0) - (this.shoppers[b]?.seq ?? 0));
+    for (const i of poll) this.tasks.push(this.poll(i, p));
+    const started = performance.now();
+    await withLimit(watch, p.openConcurrency, async (i) => {
+      let resolve = () => {};
+      const first = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.tasks.push(this.watch(i, p, resolve));
+      await first;
+    });
+    this.rec.extra.watchOpenMs = Math.round(performance.now() - started);
+    this.rec.extra.watchers = watch.length;
+    this.rec.extra.pollers = poll.length;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.race([Promise.allSettled(this.tasks), sleep(5_000)]);
+    for (const [serving, at, kind] of this.pending) {
+      const pub = this.times.firstAtOrAfter(serving);
+      if (pub === undefined) this.rec.add("sseUnmatched");
+      else this.record(kind, at - pub);
+    }
+    await this.sse.destroy().catch(() => undefined);
+  }
+
+  private record(kind: "sseUpdate" | "sseAdmitNotice", delayMs: number): void {
+    // A watcher can be ahead of the worker's publish when its API process re-read the room itself
+    // (after a checkout it served): that is no delay at all.
+    if (delayMs < 0) this.rec.add(`${kind}BeforePublish`);
+    this.rec.histogram(kind).record(Math.max(0, delayMs));
+  }
+
+  private observe(serving: number, at: number, kind: "sseUpdate" | "sseAdmitNotice"): void {
+    const pub = this.times.firstAtOrAfter(serving);
+    if (pub !== undefined) this.record(kind, at - pub);
+    else if (this.pending.length < 500_000) this.pending.push([serving, at, kind]);
+    else this.rec.add("sseDropped");
+  }
+
+  private async watch(i: number, p: SaleParams, firstEvent: () => void): Promise<void> {
+    const s = this.shoppers[i] as Required<Shopper>;
+    const signal = this.abort.signal;
+    let lastEventId: string | null = null;
+    let prevAhead: number | null = null;
+    let done = false;
+    let opened = false;
+    const markOpen = () => {
+      if (opened) return;
+      opened = true;
+      firstEvent();
+    };
+    for (let attempt = 0; attempt < 5 && !done && !signal.aborted; attempt++) {
+      const input: { ticket: string; lastEventId?: string } = lastEventId ? { ticket: s.ticket, lastEventId } : { ticket: s.ticket };
+      const started = performance.now();
+      let counted = false;
+      try {
+        const res = await this.sse.request({
+          method: "GET",
+          path: `/api/trpc/queue.watch?input=${encodeURIComponent(JSON.stringify(input))}`,
+          headers: { accept: "text/event-stream", authorization: `Bearer ${s.token}` },
+          signal,
+        });
+        if (res.statusCode !== 200) {
+          await res.body.text().catch(() => "");
+          this.rec.error("watch", `HTTP_${res.statusCode}`, performance.now() - started);
+          await sleep(500);
+          continue;
+        }
+        this.open++;
+        counted = true;
+        this.rec.max("sseOpenPeak", this.open);
+        const parser = new SseParser();
+        const decoder = new TextDecoder();
+        for await (const chunk of res.body) {
+          const now = Date.now();
+          for (const ev of parser.push(decoder.decode(chunk as Buffer, { stream: true }))) {
+            if (ev.event === "return") done = true;
+            else if (ev.event === "serialized-error") {
+              this.rec.error("watch", "STREAM_ERROR", performance.now() - started);
+              done = true;
+            }
+            if (ev.event !== null) continue;
+            if (ev.id) lastEventId = ev.id;
+            const st = JSON.parse(ev.data) as Status;
+            if (!opened) this.rec.ok("watch", performance.now() - started);
+            markOpen();
+            this.rec.series.inc("sse", now);
+            if (st.state === "WAITING") {
+              if (prevAhead !== null && st.ahead < prevAhead) this.observe(st.seq - st.ahead - 1, now, "sseUpdate");
+              prevAhead = st.ahead;
+            } else if (st.state === "ADMITTED") {
+              if (prevAhead !== null && !this.buying.has(i)) this.observe(st.seq, now, "sseAdmitNotice");
+              void this.buy(i, p);
+            }
+            if (TERMINAL.has(st.state)) {
+              this.rec.add(`final_${st.state}`);
+              done = true;
+            }
+          }
+          if (done) break;
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        this.rec.error("watch", (err as { code?: string }).code ?? "NETWORK", performance.now() - started);
+        await sleep(500);
+      } finally {
+        if (counted) this.open--;
+      }
+    }
+    markOpen();
+  }
+
+  private async poll(i: number, p: SaleParams): Promise<void> {
+    const s = this.shoppers[i] as Required<Shopper>;
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      await sleep(jitter(p.pollMs), undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const r = await timed(() => this.api.query<Status>("queue.status", { ticket: s.ticket }, s.token));
+      if (!r.ok) {
+        this.rec.error("status", r.error.code, r.ms);
+        continue;
+      }
+      this.rec.ok("status", r.ms);
+      if (r.value.state === "ADMITTED") void this.buy(i, p);
+      if (TERMINAL.has(r.value.state)) {
+        this.rec.add(`final_${r.value.state}`);
+        return;
+      }
+    }
+  }
+
+  private async buy(i: number, p: SaleParams): Promise<void> {
+    if (this.buying.has(i)) return;
+    this.buying.add(i);
+    const s = this.shoppers[i] as Required<Shopper>;
+    const signal = this.abort.signal;
+    await sleep(jitter(p.thinkMs), undefined, { signal }).catch(() => undefined);
+    const idempotencyKey = `b${this.tag}-${i}-${randomBytes(6).toString("hex")}`;
+    for (let attempt = 0; attempt < 5 && !signal.aborted; attempt++) {
+      const r = await timed(() => this.api.mutation<{ id: number }>("payment.checkout", { ticket: s.ticket, card: CARD, idempotencyKey }, s.token));
+      if (r.ok) {
+        this.rec.ok("checkout", r.ms);
+        this.rec.series.inc("order");
+        this.rec.add("orders");
+        return;
+      }
+      this.rec.error("checkout", r.error.reason ?? r.error.code, r.ms);
+      if (!r.error.retryable) return;
+      await sleep(200 * (attempt + 1));
+    }
+  }
+}

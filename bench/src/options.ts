@@ -1,0 +1,109 @@
+import { parseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+/** Command-line options of `npm run bench -- …` (all bounded: the machine is shared). */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  shoppers: int(10, 2_000_000).default(40_000),
+  stock: int(1, 1_000_000).default(5_000),
+  capacity: int(1, 100_000).default(500),
+  /** Seconds of each fixed-length phase (status polling); the join phases run until every shopper joined. */
+  duration: int(1, 600).default(10),
+  json: z.string().min(1).optional(),
+  /** Keep-alive connections for the request phases, over all load generators. */
+  connections: int(1, 4_000).default(100),
+  loadgens: int(1, 16).default(2),
+  apiWorkers: int(1, 64).default(availableParallelism()),
+  workers: int(1, 4).default(1),
+  /** SSE watchers: the shoppers at the front of the line watch, up to this many. */
+  watchers: int(0, 60_000).default(20_000),
+  /** Open-loop join phase: this many joins per second … */
+  pacedRate: int(0, 100_000).default(5_000),
+  /** … for this many seconds, before the closed-loop (as fast as it goes) join phase. */
+  pacedSeconds: int(0, 60).default(3),
+  baselineDuration: int(1, 120).default(5),
+  thinkMs: int(0, 60_000).default(250),
+  pollMs: int(100, 60_000).default(1_000),
+  ttl: int(30, 3_600).default(120),
+  saleTimeout: int(5, 3_600).default(300),
+  profile: z.boolean().default(false),
+  million: z.boolean().default(false),
+  millionCount: int(1_000, 5_000_000).default(1_000_000),
+  keep: z.boolean().default(false),
+});
+
+export type BenchOptions = z.infer<typeof schema>;
+
+const NUMERIC = [
+  "shoppers",
+  "stock",
+  "capacity",
+  "duration",
+  "connections",
+  "loadgens",
+  "api-workers",
+  "workers",
+  "watchers",
+  "paced-rate",
+  "paced-seconds",
+  "baseline-duration",
+  "think-ms",
+  "poll-ms",
+  "ttl",
+  "sale-timeout",
+  "million-count",
+] as const;
+
+export const USAGE = `usage: npm run bench -- [options]
+  --shoppers N         shoppers who sign in and join (default 40000)
+  --stock N            units of the one hot product (default 5000)
+  --capacity N         shoppers in checkout at once (default 500)
+  --duration S         seconds of the status-polling phase (default 10)
+  --json FILE          also write the JSON result here
+  --connections N      keep-alive connections, all load generators together (default 100)
+  --loadgens N         load-generator processes (default 2)
+  --api-workers N      API processes (default: one per core)
+  --workers N          admission worker processes (default 1)
+  --watchers N         SSE watchers at the front of the line (default 20000)
+  --paced-rate N       joins/s of the open-loop join phase (default 5000; 0 skips it)
+  --paced-seconds S    length of the open-loop join phase (default 3)
+  --baseline-duration S  seconds of each bare node:http measurement (default 5)
+  --think-ms MS        think time between admission and checkout (default 250)
+  --poll-ms MS         status poll interval of shoppers who do not watch (default 1000)
+  --ttl S              checkout hold time of the product (default 120)
+  --sale-timeout S     give up on selling out after this long (default 300)
+  --profile            run the API processes with --cpu-prof and summarise the profiles
+  --million            instead: queue shoppers for one product straight in Redis and report memory
+  --million-count N    how many (default 1000000)
+  --keep               keep the run's Redis keys and Kafka topic`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
+      json: { type: "string" },
+      profile: { type: "boolean" },
+      million: { type: "boolean" },
+      keep: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) throw new UsageError(USAGE);
+  const camel = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k, v]) => k !== "help" && v !== undefined)
+      .map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+  const parsed = schema.safeParse(camel);
+  if (!parsed.success) {
+    throw new UsageError(`${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${USAGE}`);
+  }
+  return parsed.data;
+}
+
+export class UsageError extends Error {}

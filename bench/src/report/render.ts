@@ -1,0 +1,147 @@
+import type { EndpointFigures } from "./merge.js";
+import type { BenchResult, MillionResult } from "./result.js";
+
+/** The original Spring/Kafka/Redis/MySQL project, measured with nGrinder on 3 PCs. */
+export const ORIGINAL = { peakTps: 1501, sustainedTps: 936, virtualUsers: 1000, ordersPerMin: 329.68 };
+
+const n = (x: number) => Math.round(x).toLocaleString("en-US");
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const share = (x: number) => (x ? x.toFixed(3) : "–");
+
+/** The headline rows: [figure, value, share of the bare node:http baseline]. */
+export function headline(r: BenchResult): [string, string, string][] {
+  const perApi = r.sseWatchersPerApiProcess.length ? ` (per API process: ${r.sseWatchersPerApiProcess.map(n).join(" / ")})` : "";
+  return [
+    ["bare node:http hello world (baseline)", `${n(r.baselinePerSec)} req/s (before ${n(r.baselineBeforePerSec)}, after ${n(r.baselineAfterPerSec)})`, "1"],
+    ["sign-in (auth.guest)", `${n(r.signinPerSec)} /s`, share(r.ratios.signin)],
+    ["joins, sustained (closed loop, whole phase)", `${n(r.joinsPerSec)} /s`, share(r.ratios.joins)],
+    ["joins, best second", `${n(r.joinPeakPerSec)} /s`, share(r.ratios.joinPeak)],
+    [`join latency at ${n(r.joinP99AtPerSec)}/s (p50 / p95 / p99)`, `${r.joinP50Ms} / ${r.joinP95Ms} / ${r.joinP99Ms} ms`, ""],
+    ["join latency, closed loop p99", `${r.joinBurstP99Ms} ms`, ""],
+    ["status reads", `${n(r.statusPerSec)} /s (p99 ${r.statusP99Ms} ms)`, share(r.ratios.status)],
+    ["SSE watchers held", `${n(r.sseWatchers)}${perApi}, all connected in ${r.sseOpenSec} s`, ""],
+    ["SSE update delay (line moved → watcher knows), p50 / p99", `${r.sseUpdateP50Ms} / ${r.sseUpdateP99Ms} ms`, ""],
+    ["SSE admission notice p99", `${r.sseAdmitNoticeP99Ms} ms`, ""],
+    ["SSE events delivered, best second", `${n(r.sseEventsPerSecPeak)} /s`, ""],
+    ["admissions", `${n(r.admissionsPerSec)} /s mean, ${n(r.admissionsPerSecPeak)} /s best second`, ""],
+    ["orders per minute (one product)", `${n(r.ordersPerMin)} mean, ${n(r.ordersPerMinPeak)} best 5 s`, ""],
+    ["time to sell out (sale opened → last unit paid)", r.timeToSellOutSec === null ? "did not sell out" : `${r.timeToSellOutSec} s`, ""],
+    ["sold / stock (MySQL)", `${n(r.sold)} / ${n(r.stock)}${r.consistent ? "" : " (INCONSISTENT: sold ≠ orders)"}`, ""],
+    ["oversold / duplicate orders", `${r.oversold} / ${r.duplicateOrders}`, ""],
+    ["Redis bytes per waiting shopper (room keys / INFO delta)", `${n(r.redisBytesPerShopper)} / ${n(r.redisUsedMemoryDeltaPerShopper)} B`, ""],
+  ];
+}
+
+function endpointRows(endpoints: Record<string, EndpointFigures | null>): string[] {
+  const rows = ["| endpoint | ok | per second | p50 ms | p95 ms | p99 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|---:|---|"];
+  for (const [name, e] of Object.entries(endpoints)) {
+    if (!e) continue;
+    const errors = Object.entries(e.errors)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ");
+    rows.push(`| ${name} | ${n(e.ok)} | ${n(e.perSec)} | ${e.p50Ms} | ${e.p95Ms} | ${e.p99Ms} | ${e.maxMs} | ${errors || "0"} |`);
+  }
+  return rows;
+}
+
+export function markdown(r: BenchResult, chartFile: string): string {
+  const m = r.machine;
+  const o = r.options;
+  const lines = [
+    `# QuickDeal bench ${r.runId}`,
+    "",
+    `Measured ${r.measuredAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Linux ${m.kernel}, Node ${m.node}, MariaDB ${m.mariadb}, Redis ${m.redis}. ` +
+      `1-minute load average ${m.loadAverage1m.before} before, ${m.loadAverage1m.after} after (the machine is shared).`,
+    "",
+    `Setup: ${r.setup.apiProcesses} API processes (lean node:http adapter, node:cluster), ${r.setup.admissionWorkers} admission worker(s), ` +
+      `${r.setup.loadGenerators} load-generator processes with ${o.connections} keep-alive connections, all on this machine with MySQL, Redis and Kafka. ` +
+      `${n(o.shoppers)} shoppers, ${n(o.stock)} units, capacity ${n(o.capacity)}, think time ${o.thinkMs} ms.`,
+    "",
+    "| figure | measured | share of bare node:http |",
+    "|---|---|---:|",
+    ...headline(r).map(([a, b, c]) => `| ${a} | ${b} | ${c} |`),
+    "",
+    `Original project (nGrinder, 3 PCs): peak ${n(ORIGINAL.peakTps)} TPS, ${n(ORIGINAL.sustainedTps)} TPS sustained with ${n(ORIGINAL.virtualUsers)} VUs, ${ORIGINAL.ordersPerMin} orders/min.`,
+    "",
+    `![requests/s and orders/s over the run](${chartFile})`,
+    "",
+    "## Latency per endpoint",
+    "",
+    ...endpointRows(r.endpoints),
+    "",
+    "Join latency at a fixed rate is counted from when each call was due (open loop), so queueing in the load generator counts.",
+    "",
+    "## Memory",
+    "",
+    `Redis: ${n(r.redis.shoppersInLine)} shoppers in line; the room's keys take ${mb(r.redis.roomKeysBytes)} (` +
+      Object.entries(r.redis.prefixBytesByKind)
+        .map(([k, v]) => `${k} ${mb(v)}`)
+        .join(", ") +
+      `); INFO used_memory ${mb(r.redis.usedMemoryBefore)} → ${mb(r.redis.usedMemoryAfterJoins)} over the joins.`,
+    "",
+    "| process | peak RSS |",
+    "|---|---:|",
+    ...Object.entries(r.peakRssBytes).map(([k, v]) => `| ${k} | ${mb(v)} |`),
+    "",
+    "## What the servers spent their time on",
+    "",
+    `Kafka: ${n(r.kafka.produceBatches)} produce requests, ${r.kafka.meanBatchSize} joins per request on average ` +
+      `(join phases: ${r.kafka.joinPhaseMeanBatch}). Histogram (cumulative, le → count): ${r.kafka.buckets.map(([le, c]) => `${le}: ${n(c)}`).join(", ")}.`,
+    "",
+  ];
+  for (const [phase, rows] of Object.entries(r.redis.commandstats)) {
+    lines.push(`Redis INFO commandstats during ${phase} (whole server; Lua's inner commands are counted too):`, "");
+    lines.push("| command | calls | µs total | µs/call |", "|---|---:|---:|---:|");
+    for (const c of rows) lines.push(`| ${c.command} | ${n(c.calls)} | ${n(c.usec)} | ${c.usecPerCall} |`);
+    lines.push("");
+  }
+  for (const p of r.profiles.slice(0, 3)) {
+    lines.push(`CPU profile ${p.file}: ${n(p.busyMs)} ms busy of ${n(p.totalMs)} ms. By component: ${p.byComponent.slice(0, 10).map((c) => `${c.component} ${c.share}%`).join(", ")}.`, "");
+    lines.push("| function | where | self ms | share |", "|---|---|---:|---:|");
+    for (const f of p.top.slice(0, 12)) lines.push(`| ${f.fn} | ${f.where} | ${n(f.ms)} | ${f.share}% |`);
+    lines.push("");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function consoleTable(r: BenchResult): string {
+  const rows = headline(r);
+  const w1 = Math.max(...rows.map((x) => x[0].length));
+  const w2 = Math.max(...rows.map((x) => x[1].length));
+  const out = [`${"figure".padEnd(w1)}  ${"measured".padEnd(w2)}  share of baseline`, `${"-".repeat(w1)}  ${"-".repeat(w2)}  -----------------`];
+  for (const [a, b, c] of rows) out.push(`${a.padEnd(w1)}  ${b.padEnd(w2)}  ${c}`);
+  const e = Object.entries(r.endpoints).filter(([, v]) => v);
+  out.push("", "endpoint latency (ms): p50 / p95 / p99 / max, errors");
+  for (const [name, v] of e) {
+    if (!v) continue;
+    const errs = Object.entries(v.errors)
+      .map(([k, c]) => `${k}:${c}`)
+      .join(" ");
+    out.push(`  ${name.padEnd(30)} ${n(v.ok).padStart(8)} ok ${n(v.perSec).padStart(7)}/s  ${v.p50Ms} / ${v.p95Ms} / ${v.p99Ms} / ${v.maxMs}  ${errs}`);
+  }
+  out.push("", "peak RSS:", ...Object.entries(r.peakRssBytes).map(([k, v]) => `  ${k.padEnd(30)} ${mb(v)}`));
+  return out.join("\n");
+}
+
+export function millionMarkdown(r: MillionResult): string {
+  const m = r.machine;
+  return `# QuickDeal bench ${r.runId}: ${n(r.shoppers)} shoppers in one line
+
+Measured ${r.measuredAt} on ${m.cores} cores (${m.cpu}), Node ${m.node}, Redis ${m.redis}; load average ${m.loadAverage1m.before} → ${m.loadAverage1m.after}.
+
+Method: ${r.method}
+
+| figure | measured |
+|---|---|
+| shoppers queued | ${n(r.shoppers)} |
+| joins/s (Redis join script, auto-pipelined, no HTTP, no Kafka) | ${n(r.joinsPerSec)} |
+| room keys (MEMORY USAGE) | ${r.roomKeysMb} MiB, ${n(r.redisBytesPerShopper)} B per shopper |
+| INFO used_memory delta | ${r.usedMemoryMb} MiB, ${n(r.redisUsedMemoryDeltaPerShopper)} B per shopper |
+| by key | ${Object.entries(r.bytesByKey)
+    .map(([k, v]) => `${k}: ${mb(v)}`)
+    .join(", ")} |
+| encodings | ${Object.entries(r.hashEncoding)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ")} |
+`;
+}

@@ -1,0 +1,130 @@
+import type { BenchOptions } from "../options.js";
+import type { ProfileSummary } from "../run/profile.js";
+import type { CommandStat } from "../run/redis-stats.js";
+import type { Machine } from "../run/machine.js";
+import type { LatencySummary } from "../stats/histogram.js";
+import type { SeriesJson } from "../stats/series.js";
+import type { EndpointFigures } from "./merge.js";
+
+export interface PhaseWindow {
+  name: string;
+  start: number;
+  end: number;
+}
+
+export interface MachineInfo extends Machine {
+  mariadb: string;
+  redis: string;
+  loadAverage1m: { before: number; after: number };
+}
+
+type CommandRow = CommandStat & { command: string; usecPerCall: number };
+
+/** The JSON a full run writes. The top-level numbers are the ones scripts compare between runs. */
+export interface BenchResult {
+  runId: string;
+  measuredAt: string;
+  mode: "full";
+  machine: MachineInfo;
+  options: BenchOptions;
+  setup: {
+    apiProcesses: number;
+    admissionWorkers: number;
+    loadGenerators: number;
+    connections: number;
+    productId: number;
+    redisPrefix: string;
+    kafkaTopic: string;
+  };
+
+  /** queue.join completed per second, closed loop (as fast as it goes), whole phase. */
+  joinsPerSec: number;
+  /** Best whole second of joins (either join phase). */
+  joinPeakPerSec: number;
+  /** Latency of queue.join at the fixed rate (`joinP99AtPerSec`), counted from when each call was due. */
+  joinP50Ms: number;
+  joinP95Ms: number;
+  joinP99Ms: number;
+  joinP99AtPerSec: number;
+  /** p99 in the closed-loop phase (depends on the connection count: Little's law). */
+  joinBurstP99Ms: number;
+  statusPerSec: number;
+  statusP99Ms: number;
+  signinPerSec: number;
+  /** SSE streams open at once, all API processes together. */
+  sseWatchers: number;
+  sseWatchersPerApiProcess: number[];
+  sseSocketsPerApiProcess: number[];
+  sseOpenSec: number;
+  /** Watcher saw the line move − the worker published that step. */
+  sseUpdateP50Ms: number;
+  sseUpdateP99Ms: number;
+  sseAdmitNoticeP99Ms: number;
+  sseEventsPerSecPeak: number;
+  admissionsPerSec: number;
+  admissionsPerSecPeak: number;
+  /** Paid orders per minute between the first order and the last payment (MySQL). */
+  ordersPerMin: number;
+  ordersPerMinPeak: number;
+  timeToSellOutSec: number | null;
+  saleStalled: boolean;
+  sold: number;
+  stock: number;
+  oversold: number;
+  duplicateOrders: number;
+  paidOrders: number;
+  pendingOrders: number;
+  consistent: boolean;
+  /** Bare node:http hello world, mean of the runs before and after. */
+  baselinePerSec: number;
+  baselineBeforePerSec: number;
+  baselineAfterPerSec: number;
+  ratios: { joins: number; joinPeak: number; status: number; signin: number };
+  /** The waiting room's Redis keys (MEMORY USAGE) / shoppers in line. */
+  redisBytesPerShopper: number;
+  /** INFO used_memory after − before the joins, / joins (includes rate-limit keys and other tenants). */
+  redisUsedMemoryDeltaPerShopper: number;
+  peakRssBytes: Record<string, number>;
+
+  endpoints: Record<string, EndpointFigures | null>;
+  sale: { extra: Record<string, number>; sseUpdate: LatencySummary | null; sseAdmitNotice: LatencySummary | null };
+  redis: {
+    shoppersInLine: number;
+    roomKeysBytes: number;
+    prefixBytesByKind: Record<string, number>;
+    usedMemoryBefore: number;
+    usedMemoryAfterJoins: number;
+    usedMemoryPeak: number;
+    commandstats: { joins: CommandRow[]; status: CommandRow[]; sale: CommandRow[] };
+  };
+  kafka: {
+    joinPhaseBatches: number;
+    joinPhaseMeanBatch: number;
+    produceBatches: number;
+    meanBatchSize: number;
+    buckets: [string, number][];
+  };
+  profiles: ProfileSummary[];
+  timeline: { phases: PhaseWindow[]; series: SeriesJson };
+}
+
+/** The JSON of `--million`. */
+export interface MillionResult {
+  runId: string;
+  measuredAt: string;
+  mode: "million";
+  machine: MachineInfo;
+  shoppers: number;
+  method: string;
+  joinsPerSec: number;
+  redisBytesPerShopper: number;
+  redisUsedMemoryDeltaPerShopper: number;
+  roomKeysBytes: number;
+  bytesByKey: Record<string, number>;
+  usedMemoryBefore: number;
+  usedMemoryAfter: number;
+  usedMemoryMb: number;
+  roomKeysMb: number;
+  hashEncoding: Record<string, string>;
+  redisMaxmemoryPolicy: string;
+}

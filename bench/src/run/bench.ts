@@ -1,0 +1,491 @@
+/**
+ * The full bench: real HTTP against the API processes as the README runs them in production,
+ * real MySQL/Redis/Kafka, load from separate processes. Phases, in order:
+ *   baseline (bare node:http) → sign-in → joins at a fixed rate → joins as fast as they go →
+ *   status polling → SSE watchers connect → the sale opens: admit, think, pay, until sold out →
+ *   baseline again → correctness from MySQL.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createDb } from "@quickdeal/db";
+import { createQueue } from "@quickdeal/queue";
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
+import type { BenchEnv } from "../env.js";
+import type { PhaseRequest } from "../loadgen/protocol.js";
+import type { BenchOptions } from "../options.js";
+import { type MergedPhase, endpointFigures, mergePhase } from "../report/merge.js";
+import type { BenchResult, PhaseWindow } from "../report/result.js";
+import { Series } from "../stats/series.js";
+import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
+import { Loadgens } from "./loadgens.js";
+import { ROOT, load1, machine } from "./machine.js";
+import { type Proc, RssTracker, childrenOf, freePort, socketCount, startNode, stop, waitForHttp } from "./procs.js";
+import { type ProfileSummary, summariseDir } from "./profile.js";
+import { histogram, mergeHistograms, scrapeProcesses, value } from "./prom.js";
+import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
+
+const API_ENTRY = join(ROOT, "packages/api/dist/server.js");
+const WORKER_ENTRY = join(ROOT, "packages/queue/dist/worker.js");
+const BASELINE_ENTRY = new URL("./baseline-server.js", import.meta.url).pathname;
+
+export interface RunPaths {
+  resultsDir: string;
+  logDir: string;
+  profileDir: string;
+}
+
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** Bare node:http hello world, clustered like the API, hit by the same load generators. */
+async function measureBaseline(gens: Loadgens, workers: number, seconds: number, logFile: string, path: string): Promise<MergedPhase> {
+  const port = await freePort();
+  const proc = startNode("baseline", [BASELINE_ENTRY, String(port), String(workers)], { PATH: path }, logFile);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, 10_000, proc);
+    // Warm the JIT and the connections, then measure.
+    await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: 1 });
+    return mergePhase(await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: seconds }));
+  } finally {
+    await stop(proc, 5_000);
+  }
+}
+
+export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPaths, runId: string): Promise<BenchResult> {
+  const m = machine();
+  const loadBefore = load1();
+  log(`run ${runId} on ${m.cores} cores (${m.cpu}), node ${m.node}, load average ${loadBefore}`);
+  await mkdir(paths.logDir, { recursive: true });
+  if (opts.profile) await mkdir(paths.profileDir, { recursive: true });
+
+  const prefix = `bench${runId.replace(/[^A-Za-z0-9]/g, "")}`;
+  const topic = `quickdeal.bench.${runId}`;
+  const secret = randomBytes(32).toString("hex");
+  const redis = new Redis(env.redisUrl);
+  const conn = await openBenchDb(env.databaseUrl);
+  const dbHandle = createDb(env.databaseUrl, { connectionLimit: 2 });
+  const procs: Proc[] = [];
+  const rss = new RssTracker();
+  const windows: PhaseWindow[] = [];
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const start = Date.now();
+    log(`${name} …`);
+    try {
+      return await fn();
+    } finally {
+      windows.push({ name, start, end: Date.now() });
+    }
+  };
+  let gens: Loadgens | null = null;
+  const queue = createQueue({ redisUrl: env.redisUrl, kafkaBrokers: env.kafkaBrokers, topic, secret, db: dbHandle.db, prefix });
+
+  try {
+    const mariadb = await serverVersion(conn);
+    const redisVersion = (await info(redis, "server")).redis_version ?? "?";
+    await dropEarlierRuns(conn);
+    const productId = await createProduct(conn, { runId, stock: opts.stock, capacity: opts.capacity, ttlSec: opts.ttl, paused: true });
+    log(`product ${productId}: ${opts.stock} units, capacity ${opts.capacity}; Redis prefix ${prefix}, Kafka topic ${topic}`);
+
+    // Load generators first: the baseline needs them.
+    const apiPort = await freePort();
+    const apiOrigin = `http://127.0.0.1:${apiPort}`;
+    gens = await Loadgens.start(
+      opts.loadgens,
+      { apiOrigin, redisUrl: env.redisUrl, redisPrefix: prefix, productId },
+      opts.shoppers,
+      opts.connections,
+      join(paths.logDir, "loadgen.log"),
+    );
+    for (const [i, pid] of gens.pids.entries()) rss.watch(`load generator ${i + 1}`, pid);
+    rss.start();
+
+    const baselineBefore = await phase("baseline", () => measureBaseline(gens as Loadgens, opts.apiWorkers, opts.baselineDuration, join(paths.logDir, "baseline.log"), env.path));
+
+    // ---- the system under test, as production runs it
+    const common = {
+      PATH: env.path,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      REDIS_PREFIX: prefix,
+      KAFKA_BROKERS: env.kafkaBrokers.join(","),
+      KAFKA_JOIN_TOPIC: topic,
+      KAFKA_JOIN_PARTITIONS: "8",
+      // Idle shoppers at the back of a long line are not "gone" during a bench.
+      HEARTBEAT_GRACE_SEC: "600",
+      LOG_LEVEL: "warn",
+    };
+    // One folder per kind of process: node names the files itself (one per pid, cluster workers included).
+    const prof = (kind: string) => (opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(paths.profileDir, kind)}`] : []);
+    const workerPorts: number[] = [];
+    for (let i = 0; i < opts.workers; i++) {
+      const port = await freePort();
+      workerPorts.push(port);
+      const w = startNode(
+        `worker ${i + 1}`,
+        [...prof("worker"), WORKER_ENTRY],
+        { ...common, KAFKA_GROUP_ID: `bench-admission-${runId}`, WORKER_METRICS_PORT: String(port) },
+        join(paths.logDir, `worker-${i + 1}.log`),
+      );
+      procs.push(w);
+      rss.watch(`queue worker ${i + 1}`, w.pid);
+    }
+    const api = startNode(
+      "api",
+      [...prof("api"), API_ENTRY],
+      {
+        ...common,
+        AUTH_SECRET: secret,
+        API_PORT: String(apiPort),
+        API_HOST: "127.0.0.1",
+        API_WORKERS: String(opts.apiWorkers),
+        WEB_ORIGIN: apiOrigin,
+        // Every shopper comes from 127.0.0.1: the per-IP limits would stop the bench, not a crowd.
+        RATE_LIMIT_SCALE: "100000",
+      },
+      join(paths.logDir, "api.log"),
+    );
+    procs.push(api);
+    rss.watch("api", api.pid, true);
+    await waitForHttp(`${apiOrigin}/healthz`, 60_000, api);
+    for (const [i, port] of workerPorts.entries()) await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, procs[i]);
+    // Every API worker up (the primary answers as soon as the first one listens).
+    for (let i = 0; i < 100 && childrenOf(api.pid).length < opts.apiWorkers; i++) await sleep(100);
+    await sleep(1_000);
+    await queue.ensureRoom(productId);
+    log(`API on ${apiOrigin} (${opts.apiWorkers} processes), ${opts.workers} admission worker(s)`);
+
+    // ---- the crowd arrives
+    const signin = mergePhase(await phase("sign-in", () => (gens as Loadgens).run({ phase: "signin" })));
+    const memBefore = await usedMemory(redis);
+    const statsBeforeJoin = await commandStats(redis);
+    let paced: MergedPhase | null = null;
+    if (opts.pacedRate > 0 && opts.pacedSeconds > 0) {
+      const perGen = opts.pacedRate / opts.loadgens;
+      const req: PhaseRequest = { phase: "join-paced", ratePerSec: perGen, durationSec: opts.pacedSeconds };
+      paced = mergePhase(await phase(`joins at ${opts.pacedRate}/s`, () => (gens as Loadgens).run(req)));
+    }
+    const burst = mergePhase(await phase("joins, closed loop", () => (gens as Loadgens).run({ phase: "join-burst" })));
+    const memAfter = await usedMemory(redis);
+    const statsAfterJoin = await commandStats(redis);
+    const roomMem = await prefixMemory(redis, prefix);
+    const room = await queue.store.room(productId);
+    const waiting = room?.seq ?? 0;
+    const afterJoins = await scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
+    const kafkaBatches = mergeHistograms(afterJoins.map((s) => histogram(s, "qd_kafka_produce_batch_size")));
+    log(`${waiting} shoppers in line; Redis keys of the run: ${(roomMem.total / 2 ** 20).toFixed(1)} MiB`);
+
+    const status = mergePhase(await phase("status polling", () => (gens as Loadgens).run({ phase: "status", durationSec: opts.duration })));
+    const statsAfterStatus = await commandStats(redis);
+
+    // ---- everybody watches, then the doors open
+    const watchUpTo = Math.min(opts.watchers, waiting);
+    const pollUpTo = Math.max(watchUpTo, Math.min(waiting, opts.stock + opts.capacity));
+    const saleOpen = mergePhase(
+      await phase("SSE watchers connect", () =>
+        (gens as Loadgens).run({
+          phase: "sale-open",
+          watchUpTo,
+          pollUpTo,
+          thinkMs: opts.thinkMs,
+          pollMs: opts.pollMs,
+          openConcurrency: 200,
+        }),
+      ),
+    );
+    const apiWorkerPids = childrenOf(api.pid);
+    const socketsPerApiProcess = apiWorkerPids.map(socketCount);
+    const watchScrape = await scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
+    const watchersPerApiProcess = watchScrape.map((s) => value(s, "qd_watchers"));
+    log(`${saleOpen.extra.watchers ?? 0} watchers connected in ${saleOpen.extra.watchOpenMs ?? 0} ms; per API process ${watchersPerApiProcess.join(" / ")} (sockets ${socketsPerApiProcess.join(" / ")})`);
+
+    const statsBeforeSale = await commandStats(redis);
+    const saleSeries = new Series();
+    const saleStart = Date.now();
+    let soldOutAt: number | null = null;
+    let stalled = false;
+    await phase("sale", async () => {
+      await setPaused(conn, productId, false);
+      await queue.admin.pause(productId, false);
+      const deadline = saleStart + opts.saleTimeout * 1000;
+      let last = { admittedTotal: 0, sold: 0, at: saleStart };
+      let lastProgress = Date.now();
+      while (Date.now() < deadline) {
+        await sleep(200);
+        const r = await queue.store.room(productId);
+        if (!r) break;
+        const now = Date.now();
+        if (r.admittedTotal > last.admittedTotal) saleSeries.inc("admitted", now, r.admittedTotal - last.admittedTotal);
+        if (r.sold > last.sold) saleSeries.inc("sold", now, r.sold - last.sold);
+        if (r.admittedTotal !== last.admittedTotal || r.sold !== last.sold) lastProgress = now;
+        last = { admittedTotal: r.admittedTotal, sold: r.sold, at: now };
+        if (r.sold >= opts.stock || (r.soldOut && r.admitted <= 0)) {
+          soldOutAt = now;
+          break;
+        }
+        if (now - lastProgress > 30_000) {
+          stalled = true;
+          log("no admission or sale for 30 s: stopping the sale phase");
+          break;
+        }
+      }
+      // Let the waiting watchers hear "sold out" before they are closed.
+      await sleep(2_000);
+    });
+    const sale = mergePhase(await phase("sale close", () => (gens as Loadgens).run({ phase: "sale-close" })));
+    const statsAfterSale = await commandStats(redis);
+    const afterSale = await scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
+    const allBatches = mergeHistograms(afterSale.map((s) => histogram(s, "qd_kafka_produce_batch_size")));
+
+    // ---- wind down: peak memory first, then stop (profiles are written on exit)
+    const peakRss = rss.stop();
+    const redisInfo = await info(redis, "memory");
+    for (const p of procs.reverse()) await stop(p);
+    procs.length = 0;
+    const baselineAfter = await phase("baseline again", () => measureBaseline(gens as Loadgens, opts.apiWorkers, opts.baselineDuration, join(paths.logDir, "baseline.log"), env.path));
+    const truth = await correctness(conn, productId);
+    const profiles: ProfileSummary[] = opts.profile ? [...(await summariseDir(join(paths.profileDir, "api"))), ...(await summariseDir(join(paths.profileDir, "worker")))] : [];
+    const loadAfter = load1();
+
+    return buildResult({
+      runId,
+      opts,
+      m,
+      mariadb,
+      redisVersion,
+      loadBefore,
+      loadAfter,
+      productId,
+      prefix,
+      topic,
+      baselineBefore,
+      baselineAfter,
+      signin,
+      paced,
+      burst,
+      status,
+      saleOpen,
+      sale,
+      saleStart,
+      soldOutAt,
+      stalled,
+      saleSeries,
+      windows,
+      waiting,
+      memBefore,
+      memAfter,
+      roomMem,
+      redisInfo,
+      kafkaBatches,
+      allBatches,
+      watchersPerApiProcess,
+      socketsPerApiProcess,
+      redisStats: {
+        joins: diffStats(statsBeforeJoin, statsAfterJoin),
+        status: diffStats(statsAfterJoin, statsAfterStatus),
+        sale: diffStats(statsBeforeSale, statsAfterSale),
+      },
+      truth,
+      peakRss,
+      profiles,
+    });
+  } finally {
+    rss.stop();
+    for (const p of procs.reverse()) await stop(p).catch(() => undefined);
+    await gens?.exit().catch(() => undefined);
+    await queue.close().catch(() => undefined);
+    if (!opts.keep) {
+      await deletePrefix(redis, prefix).catch(() => 0);
+      await deleteTopic(env.kafkaBrokers, topic).catch(() => undefined);
+    }
+    redis.disconnect();
+    await conn.end().catch(() => undefined);
+    await dbHandle.close().catch(() => undefined);
+  }
+}
+
+async function deleteTopic(brokers: string[], topic: string): Promise<void> {
+  const admin = new Kafka({ clientId: "quickdeal-bench", brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface Collected {
+  runId: string;
+  opts: BenchOptions;
+  m: ReturnType<typeof machine>;
+  mariadb: string;
+  redisVersion: string;
+  loadBefore: number;
+  loadAfter: number;
+  productId: number;
+  prefix: string;
+  topic: string;
+  baselineBefore: MergedPhase;
+  baselineAfter: MergedPhase;
+  signin: MergedPhase;
+  paced: MergedPhase | null;
+  burst: MergedPhase;
+  status: MergedPhase;
+  saleOpen: MergedPhase;
+  sale: MergedPhase;
+  saleStart: number;
+  soldOutAt: number | null;
+  stalled: boolean;
+  saleSeries: Series;
+  windows: PhaseWindow[];
+  waiting: number;
+  memBefore: number;
+  memAfter: number;
+  roomMem: Awaited<ReturnType<typeof prefixMemory>>;
+  redisInfo: Record<string, string>;
+  kafkaBatches: ReturnType<typeof mergeHistograms>;
+  allBatches: ReturnType<typeof mergeHistograms>;
+  watchersPerApiProcess: number[];
+  socketsPerApiProcess: number[];
+  redisStats: BenchResult["redis"]["commandstats"];
+  truth: Awaited<ReturnType<typeof correctness>>;
+  peakRss: Record<string, number>;
+  profiles: ProfileSummary[];
+}
+
+const ratio = (x: number, base: number) => (base > 0 ? Math.round((x / base) * 1000) / 1000 : 0);
+
+function buildResult(c: Collected): BenchResult {
+  const bb = endpointFigures(c.baselineBefore, "baseline");
+  const ba = endpointFigures(c.baselineAfter, "baseline");
+  const baselinePerSec = Math.round(((bb?.perSec ?? 0) + (ba?.perSec ?? 0)) / 2);
+  const signin = endpointFigures(c.signin, "signin");
+  const paced = c.paced ? endpointFigures(c.paced, "join") : null;
+  const burst = endpointFigures(c.burst, "join");
+  const status = endpointFigures(c.status, "status");
+  const checkout = endpointFigures(c.sale, "checkout");
+  const watch = endpointFigures(c.saleOpen, "watch");
+  const saleStatus = endpointFigures(c.sale, "status");
+
+  const series = new Series();
+  for (const p of [c.baselineBefore, c.signin, ...(c.paced ? [c.paced] : []), c.burst, c.status, c.sale, c.baselineAfter]) series.merge(p.series);
+  series.merge(c.saleSeries);
+
+  const joinWindowStart = (c.paced ?? c.burst).startedAt;
+  const joinPeakPerSec = series.peak("join", joinWindowStart, c.burst.endedAt);
+  const saleEnd = c.soldOutAt ?? Date.now();
+  const saleSeconds = Math.max(0.001, (saleEnd - c.saleStart) / 1000);
+  const admittedInSale = c.saleSeries.values("admitted", c.saleStart, saleEnd).reduce((s, x) => s + x.value, 0);
+  // Best 5-second stretch of sales, as orders per minute.
+  const sold = c.saleSeries.values("sold", c.saleStart, saleEnd).map((x) => x.value);
+  let best5 = 0;
+  for (let i = 0; i + 5 <= sold.length; i++) best5 = Math.max(best5, sold.slice(i, i + 5).reduce((a, b) => a + b, 0));
+  const sseUpdate = c.sale.histograms.sseUpdate?.summary();
+  const sseAdmit = c.sale.histograms.sseAdmitNotice?.summary();
+  const sseEventsPeak = series.peak("sse", c.saleStart, saleEnd);
+  const joined = (paced?.ok ?? 0) + (burst?.ok ?? 0);
+  const meanBatch = c.allBatches.count > 0 ? Math.round((c.allBatches.sum / c.allBatches.count) * 10) / 10 : 0;
+
+  return {
+    runId: c.runId,
+    measuredAt: new Date().toISOString(),
+    mode: "full",
+    machine: { ...c.m, mariadb: c.mariadb, redis: c.redisVersion, loadAverage1m: { before: c.loadBefore, after: c.loadAfter } },
+    options: c.opts,
+    setup: {
+      apiProcesses: c.opts.apiWorkers,
+      admissionWorkers: c.opts.workers,
+      loadGenerators: c.opts.loadgens,
+      connections: c.opts.connections,
+      productId: c.productId,
+      redisPrefix: c.prefix,
+      kafkaTopic: c.topic,
+    },
+
+    joinsPerSec: burst?.perSec ?? 0,
+    joinPeakPerSec,
+    joinP50Ms: paced?.p50Ms ?? burst?.p50Ms ?? 0,
+    joinP95Ms: paced?.p95Ms ?? burst?.p95Ms ?? 0,
+    joinP99Ms: paced?.p99Ms ?? burst?.p99Ms ?? 0,
+    joinP99AtPerSec: paced ? paced.perSec : (burst?.perSec ?? 0),
+    joinBurstP99Ms: burst?.p99Ms ?? 0,
+    statusPerSec: status?.perSec ?? 0,
+    statusP99Ms: status?.p99Ms ?? 0,
+    signinPerSec: signin?.perSec ?? 0,
+    sseWatchers: c.saleOpen.extra.watchers ?? 0,
+    sseWatchersPerApiProcess: c.watchersPerApiProcess,
+    sseSocketsPerApiProcess: c.socketsPerApiProcess,
+    sseOpenSec: Math.round((c.saleOpen.extra.watchOpenMs ?? 0) / 100) / 10,
+    sseUpdateP50Ms: sseUpdate?.p50Ms ?? 0,
+    sseUpdateP99Ms: sseUpdate?.p99Ms ?? 0,
+    sseAdmitNoticeP99Ms: sseAdmit?.p99Ms ?? 0,
+    sseEventsPerSecPeak: sseEventsPeak,
+    admissionsPerSec: Math.round(admittedInSale / saleSeconds),
+    admissionsPerSecPeak: c.saleSeries.peak("admitted", c.saleStart, saleEnd),
+    ordersPerMin: c.truth.ordersPerMin,
+    ordersPerMinPeak: Math.round((best5 / 5) * 60),
+    timeToSellOutSec: c.soldOutAt ? Math.round(((c.soldOutAt - c.saleStart) / 1000) * 10) / 10 : null,
+    saleStalled: c.stalled,
+    sold: c.truth.sold,
+    stock: c.truth.stock,
+    oversold: c.truth.oversold,
+    duplicateOrders: c.truth.duplicateOrders,
+    paidOrders: c.truth.paidOrders,
+    pendingOrders: c.truth.pendingOrders,
+    consistent: c.truth.consistent,
+    baselinePerSec,
+    baselineBeforePerSec: bb?.perSec ?? 0,
+    baselineAfterPerSec: ba?.perSec ?? 0,
+    ratios: {
+      joins: ratio(burst?.perSec ?? 0, baselinePerSec),
+      joinPeak: ratio(joinPeakPerSec, baselinePerSec),
+      status: ratio(status?.perSec ?? 0, baselinePerSec),
+      signin: ratio(signin?.perSec ?? 0, baselinePerSec),
+    },
+    redisBytesPerShopper: c.waiting > 0 ? Math.round(roomBytes(c.roomMem) / c.waiting) : 0,
+    redisUsedMemoryDeltaPerShopper: joined > 0 ? Math.round((c.memAfter - c.memBefore) / joined) : 0,
+    peakRssBytes: c.peakRss,
+
+    endpoints: {
+      baseline: bb,
+      "auth.guest": signin,
+      [`queue.join @${c.opts.pacedRate}/s`]: paced,
+      "queue.join (closed loop)": burst,
+      "queue.status": status,
+      "queue.watch (first event)": watch,
+      "queue.status (sale pollers)": saleStatus,
+      "payment.checkout": checkout,
+    },
+    sale: {
+      extra: c.sale.extra,
+      sseUpdate: sseUpdate ?? null,
+      sseAdmitNotice: sseAdmit ?? null,
+    },
+    redis: {
+      shoppersInLine: c.waiting,
+      roomKeysBytes: roomBytes(c.roomMem),
+      prefixBytesByKind: c.roomMem.byKind,
+      usedMemoryBefore: c.memBefore,
+      usedMemoryAfterJoins: c.memAfter,
+      usedMemoryPeak: Number(c.redisInfo.used_memory_peak ?? 0),
+      commandstats: c.redisStats,
+    },
+    kafka: {
+      joinPhaseBatches: c.kafkaBatches.count,
+      joinPhaseMeanBatch: c.kafkaBatches.count > 0 ? Math.round((c.kafkaBatches.sum / c.kafkaBatches.count) * 10) / 10 : 0,
+      produceBatches: c.allBatches.count,
+      meanBatchSize: meanBatch,
+      buckets: c.allBatches.buckets,
+    },
+    profiles: c.profiles,
+    timeline: { phases: c.windows, series: series.toJSON() },
+  };
+}
+
+/** The waiting room's own keys (room, tickets, users, expiries, left), without the rate limiters'. */
+function roomBytes(mem: { byKind: Record<string, number> }): number {
+  return Object.entries(mem.byKind)
+    .filter(([k]) => !k.startsWith("rl:"))
+    .reduce((s, [, v]) => s + v, 0);
+}

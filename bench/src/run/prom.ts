@@ -1,0 +1,86 @@
+import { get } from "node:http";
+
+/** One Prometheus sample line: name, labels, value. */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export function parseProm(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[3] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = l[2] as string;
+    out.push({ name: m[1] as string, labels, value: Number(m[4]) });
+  }
+  return out;
+}
+
+export function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
+}
+
+export interface PromHistogram {
+  count: number;
+  sum: number;
+  /** Cumulative counts per upper bound. */
+  buckets: [string, number][];
+}
+
+export function histogram(samples: Sample[], name: string): PromHistogram {
+  const buckets = new Map<string, number>();
+  for (const s of samples) if (s.name === `${name}_bucket`) buckets.set(s.labels.le ?? "+Inf", (buckets.get(s.labels.le ?? "+Inf") ?? 0) + s.value);
+  return { count: value(samples, `${name}_count`), sum: value(samples, `${name}_sum`), buckets: [...buckets.entries()] };
+}
+
+export function mergeHistograms(list: PromHistogram[]): PromHistogram {
+  const buckets = new Map<string, number>();
+  for (const h of list) for (const [le, n] of h.buckets) buckets.set(le, (buckets.get(le) ?? 0) + n);
+  return { count: list.reduce((s, h) => s + h.count, 0), sum: list.reduce((s, h) => s + h.sum, 0), buckets: [...buckets.entries()] };
+}
+
+function fetchOnce(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // A fresh connection each time (agent: false), so the cluster hands it to the next worker.
+    const req = get(url, { agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        body += d;
+      });
+      res.on("end", () => resolve(body));
+    });
+    req.on("timeout", () => req.destroy(new Error("metrics timeout")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * /metrics of every process behind one clustered port: scrapes over new connections (the cluster
+ * hands each to the next worker) until `processes` different processes answered. Processes are
+ * told apart by their call counters, which do not move while the load generators are idle
+ * between phases (prom-client's start time has only one-second resolution).
+ */
+export async function scrapeProcesses(url: string, processes: number): Promise<Sample[][]> {
+  const seen = new Map<string, Sample[]>();
+  for (let i = 0; i < processes * 12 && seen.size < processes; i++) {
+    try {
+      const samples = parseProm(await fetchOnce(url));
+      const fingerprint = samples
+        .filter((s) => s.name === "qd_api_calls_total" || s.name === "process_start_time_seconds")
+        .map((s) => `${s.name}${JSON.stringify(s.labels)}=${s.value}`)
+        .sort()
+        .join(";");
+      if (!seen.has(fingerprint)) seen.set(fingerprint, samples);
+    } catch {
+      // a worker busy restarting: try the next connection
+    }
+  }
+  return [...seen.values()];
+}
