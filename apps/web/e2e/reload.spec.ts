@@ -17,6 +17,8 @@ test("reload keeps the same place in line, and a second tab shows the same ticke
   await expect(page.getByTestId("queue-headline")).toHaveText("1 person is ahead of you");
   await expect(page.getByTestId("queue-live")).toHaveAttribute("aria-live", "polite");
   await expect(page.getByTestId("queue-checking-out")).toHaveText("1 / 1");
+  // Updates arrive over SSE (the polling fallback is only a safety net).
+  await expect(page.getByTestId("queue-connection")).toHaveAttribute("data-mode", "live");
   const seq = await room.getAttribute("data-ticket-seq");
   expect(Number(seq)).toBeGreaterThan(0);
   await shot(page, "04b-waiting-room-in-line", info);

@@ -1,7 +1,9 @@
 "use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useMe } from "@/lib/hooks";
+import { useTRPC } from "@/lib/trpc";
 
 function NavLink({ href, children, testId }: { href: string; children: string; testId: string }) {
   const path = usePathname();
@@ -21,6 +23,17 @@ function NavLink({ href, children, testId }: { href: string; children: string; t
 export function Header() {
   const me = useMe();
   const user = me.data ?? null;
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSuccess: async () => {
+        await qc.resetQueries();
+        router.push("/");
+      },
+    }),
+  );
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex max-w-6xl items-center gap-2 px-4 py-3 sm:px-6">
@@ -35,9 +48,14 @@ export function Header() {
         </nav>
         <div className="hidden text-sm text-slate-600 sm:block" data-testid="whoami">
           {user ? (
-            <span>
-              {user.displayName ?? (user.role === "admin" ? "Admin" : "Guest")}
-              {user.role === "admin" ? " · admin" : ""}
+            <span className="flex items-center gap-3">
+              <span>
+                {user.displayName ?? (user.role === "admin" ? "Admin" : "Guest")}
+                {user.role === "admin" ? " · admin" : ""}
+              </span>
+              <button type="button" className="text-slate-500 underline-offset-2 hover:underline" onClick={() => logout.mutate()} data-testid="sign-out">
+                Sign out
+              </button>
             </span>
           ) : (
             <Link className="font-medium text-brand-700 hover:underline" href="/welcome">

@@ -125,7 +125,9 @@ export function WaitingRoom({ productId }: { productId: number }) {
       <div className="mb-4 flex items-center gap-4">
         {p ? <img src={p.imageUrl} alt="" className="h-16 w-20 rounded-xl object-cover" width={80} height={64} /> : null}
         <div>
-          <p className="text-sm font-medium text-slate-500">Waiting room</p>
+          <p className="text-sm font-medium text-slate-500">
+            Waiting room · <span data-testid="queue-number">your number #{current.seq}</span>
+          </p>
           <h1 className="text-xl font-bold leading-tight" data-testid="queue-product">
             {title}
           </h1>
@@ -179,7 +181,10 @@ export function WaitingRoom({ productId }: { productId: number }) {
             </p>
             <div className="mt-4 flex items-center justify-between gap-3">
               <span className="text-xs text-slate-400" data-testid="queue-connection" data-mode={sseHealthy ? "live" : "polling"}>
-                {sseHealthy ? "● Live" : "○ Updating every few seconds"}
+                <span aria-hidden className={sseHealthy ? "text-emerald-500" : "text-slate-400"}>
+                  ●
+                </span>{" "}
+                {sseHealthy ? "Live" : "Updating every few seconds"}
               </span>
               <button type="button" className="btn-secondary" disabled={leave.isPending} onClick={() => leave.mutate({ ticket: current.ticket })} data-testid="leave-line">
                 {leave.isPending ? "Leaving…" : "Leave the line"}
