@@ -12,7 +12,7 @@ export function Waiting({ state, send }: { state: WaitingState; send: (e: UserEv
       <h1>{state.product.name}</h1>
       <div className="position" aria-live="polite">
         {t.ahead === 0 ? (
-          <span className="position-big">You're next</span>
+          <span className="position-big position-next">You're next</span>
         ) : (
           <>
             <span className="position-big" data-testid="ahead">
