@@ -3,7 +3,7 @@ import { scenario } from "./api";
 import { guestJoins } from "./helpers";
 
 test("a held unit expires and the next shopper in line is admitted", async ({ browser }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   // 30 s is the shortest hold the API accepts.
   const product = await scenario({ name: `Short Hold ${Date.now()}`, stock: 1, capacity: 1, checkoutTtlSec: 30 });
   const first = await (await browser.newContext()).newPage();

@@ -50,8 +50,8 @@ export function Header() {
           {user ? (
             <span className="flex items-center gap-3">
               <span>
-                {user.displayName ?? (user.role === "admin" ? "Admin" : "Guest")}
-                {user.role === "admin" ? " · admin" : ""}
+                {user.displayName ?? (user.role === "admin" ? "Operator" : "Guest")}
+                {user.role === "admin" && user.displayName ? " · operator" : ""}
               </span>
               <button type="button" className="text-slate-500 underline-offset-2 hover:underline" onClick={() => logout.mutate()} data-testid="sign-out">
                 Sign out

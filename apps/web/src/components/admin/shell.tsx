@@ -1,10 +1,8 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
 import { useMe } from "@/lib/hooks";
-import { useTRPC } from "@/lib/trpc";
 import { Spinner } from "../ui";
 
 /** Admin-only area: everyone else is sent to the console sign-in (the API enforces it too). */
@@ -12,18 +10,8 @@ export function AdminShell({ children }: { children: ReactNode }) {
   const me = useMe();
   const path = usePathname();
   const router = useRouter();
-  const trpc = useTRPC();
-  const qc = useQueryClient();
   const isLogin = path === "/admin/login";
   const isAdmin = me.data?.role === "admin";
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSuccess: async () => {
-        await qc.resetQueries();
-        router.replace("/admin/login");
-      },
-    }),
-  );
 
   useEffect(() => {
     if (!isLogin && !me.isPending && !isAdmin) router.replace(`/admin/login?next=${encodeURIComponent(path)}`);
@@ -48,9 +36,6 @@ export function AdminShell({ children }: { children: ReactNode }) {
           {tab("/admin", "Products", "admin-tab-products")}
           {tab("/admin/kiosks", "Kiosks", "admin-tab-kiosks")}
         </nav>
-        <button type="button" className="rounded-lg px-3 py-1.5 text-sm text-slate-300 hover:text-white" onClick={() => logout.mutate()} data-testid="admin-logout">
-          Sign out
-        </button>
       </div>
       {children}
     </div>
