@@ -17,7 +17,8 @@ await build({
   entryPoints: [join(src, "main.tsx")],
   outfile: join(out, "app.js"),
   bundle: true,
-  format: "esm",
+  // A classic script: module scripts are fetched in CORS mode, which custom protocols handle unevenly.
+  format: "iife",
   platform: "browser",
   target: ["chrome130"],
   jsx: "automatic",

@@ -26,10 +26,13 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.whenReady().then(start, (err: unknown) => {
-    console.error("kiosk failed to start", err);
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error("kiosk failed to start", err);
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
@@ -73,7 +76,8 @@ async function start(): Promise<void> {
   const stopIpc = registerIpc(ipcMain, source, () => BrowserWindow.getAllWindows().map((w) => w.webContents), log);
   keepPageAlive(win, log);
   win.once("ready-to-show", () => win.show());
-  await win.loadURL(APP_ENTRY);
+  // A failed first load is retried by keepPageAlive (did-fail-load).
+  await win.loadURL(APP_ENTRY).catch((err: unknown) => log("first page load failed", { message: String(err) }));
 
   app.on("window-all-closed", () => {
     stopIpc();

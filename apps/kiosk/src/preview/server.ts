@@ -83,12 +83,12 @@ export function createPreviewServer(opts: PreviewOptions): Server {
       }
       let content: Buffer | string = await readFile(file);
       if (file.endsWith("index.html")) {
-        // The bridge must exist before the app's module script runs.
+        // The bridge must exist before the app's (deferred) script runs.
         // The meta CSP forbids all connections (right for Electron); here the bridge needs its own origin.
         content = content
           .toString("utf8")
           .replace("connect-src 'none'", "connect-src 'self'")
-          .replace('<script type="module"', '<script src="./preview-bridge.js"></script>\n    <script type="module"');
+          .replace('<script defer src="./app.js">', '<script src="./preview-bridge.js"></script>\n    <script defer src="./app.js">');
       }
       res.writeHead(200, { ...headers, "content-type": contentType(file) }).end(content);
     } catch {
