@@ -220,3 +220,53 @@ describe("controller idle reset", () => {
     c.stop();
   });
 });
+
+describe("controller live feed", () => {
+  it("falls back to polling when the SSE feed fails, and still sees the admission", async () => {
+    const clock = new FakeClock();
+    const { c, api } = controller(clock);
+    let polls = 0;
+    api.api.watch = (_t, on) => {
+      queueMicrotask(() => on.error(new TypeError("fetch failed")));
+      return () => undefined;
+    };
+    api.api.status = async () => {
+      polls++;
+      return polls < 3 ? ticket({ ahead: 3 - polls, version: `p${polls}` }) : ticket({ state: "ADMITTED", ahead: 0, expiresAt: clock.now() + 60_000, version: "p3" });
+    };
+    c.start();
+    await clock.advance(0);
+    c.send({ type: "START" });
+    await clock.advance(0);
+    c.send({ type: "SELECT", productId: 7 });
+    await clock.advance(0);
+    expect(c.view.state).toMatchObject({ screen: "waiting", ticket: { ahead: 2 } });
+    await clock.advance(2_000);
+    expect(c.view.state).toMatchObject({ screen: "waiting", ticket: { ahead: 1 } });
+    await clock.advance(2_000);
+    expect(c.view.state.screen).toBe("checkout");
+    c.stop();
+  });
+
+  it("ends the visit with a notice when the server refuses the ticket", async () => {
+    const clock = new FakeClock();
+    const { c, api } = controller(clock);
+    const { TRPCClientError } = await import("@trpc/client");
+    api.api.watch = (_t, on) => {
+      queueMicrotask(() =>
+        on.error(
+          TRPCClientError.from({ error: { code: -32001, message: "Your session ran out.", data: { code: "UNAUTHORIZED", httpStatus: 401 } } }),
+        ),
+      );
+      return () => undefined;
+    };
+    c.start();
+    await clock.advance(0);
+    c.send({ type: "START" });
+    await clock.advance(0);
+    c.send({ type: "SELECT", productId: 7 });
+    await clock.advance(0);
+    expect(c.view.state).toMatchObject({ screen: "notice", notice: { tone: "error", next: "attract" } });
+    c.stop();
+  });
+});
