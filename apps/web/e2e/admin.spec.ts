@@ -62,6 +62,7 @@ test("admin registers a kiosk (key shown once) and revokes it", async ({ page },
   await page.getByTestId("kiosk-name").fill(`Kiosk ${Date.now()}`);
   await page.getByTestId("kiosk-register").click();
   await expect(page.getByTestId("kiosk-key-once")).toBeVisible();
+  await expect(page.getByTestId("kiosk-qr")).toBeVisible();
   const key = await page.getByTestId("kiosk-issued-key").textContent();
   expect(key?.length ?? 0).toBeGreaterThan(16);
   const id = (await page.getByTestId("kiosk-issued-id").textContent()) ?? "";

@@ -24,8 +24,9 @@ export function Catalog() {
       { limit: PAGE_SIZE, category },
       { getNextPageParam: (last) => last.nextCursor ?? undefined },
     ),
-    // Live stock badges: the catalog is served from in-process caches, so a light poll is cheap.
-    refetchInterval: 5_000,
+    // Live stock badges: the catalog is served from in-process caches, so a light poll is cheap
+    // (the product page polls faster; this one refetches every loaded page).
+    refetchInterval: 10_000,
   });
 
   const sentinel = useRef<HTMLDivElement>(null);

@@ -180,7 +180,7 @@ export function WaitingRoom({ productId }: { productId: number }) {
               kept.
             </p>
             <div className="mt-4 flex items-center justify-between gap-3">
-              <span className="text-xs text-slate-400" data-testid="queue-connection" data-mode={sseHealthy ? "live" : "polling"}>
+              <span className="text-xs text-slate-500" data-testid="queue-connection" data-mode={sseHealthy ? "live" : "polling"}>
                 <span aria-hidden className={sseHealthy ? "text-emerald-500" : "text-slate-400"}>
                   ●
                 </span>{" "}

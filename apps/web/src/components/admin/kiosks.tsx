@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import QRCode from "qrcode";
+import { type FormEvent, useEffect, useState } from "react";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
@@ -14,6 +15,20 @@ export function KioskAdmin() {
   const [name, setName] = useState("");
   const [issued, setIssued] = useState<{ id: string; name: string; key: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  const [qr, setQr] = useState<string | null>(null);
+  // The kiosk's setup screen can scan id + key instead of someone typing 40 characters.
+  useEffect(() => {
+    setQr(null);
+    if (!issued) return;
+    let live = true;
+    QRCode.toDataURL(JSON.stringify({ kioskId: issued.id, key: issued.key }), { margin: 1, width: 192 }).then(
+      (url) => live && setQr(url),
+      () => live && setQr(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [issued]);
   const refresh = () => void qc.invalidateQueries({ queryKey: trpc.admin.kiosks.list.queryKey() });
   const register = useMutation(
     trpc.admin.kiosks.register.mutationOptions({
@@ -74,6 +89,7 @@ export function KioskAdmin() {
                 </dd>
               </div>
             </dl>
+            {qr ? <img src={qr} alt="QR code with the kiosk id and key, for the kiosk's setup screen" className="mt-3 rounded-lg bg-white p-1" width={192} height={192} data-testid="kiosk-qr" /> : null}
             <div className="mt-3 flex gap-2">
               <button
                 type="button"

@@ -122,13 +122,13 @@ export function ProductEditor({ id }: { id: number | null }) {
       </div>
       <form noValidate onSubmit={submit} className="card grid gap-4 p-6 sm:grid-cols-2">
         <F label="Name" name="name" error={errors.name} className="sm:col-span-2">
-          <input id="f-name" className="input" value={values.name} onChange={set("name")} aria-invalid={!!errors.name} data-testid="pf-name" />
+          <input id="f-name" className="input" value={values.name} onChange={set("name")} aria-invalid={!!errors.name} aria-describedby={errors.name ? "f-name-error" : undefined} data-testid="pf-name" />
         </F>
         <F label="Slug" name="slug" error={errors.slug}>
-          <input id="f-slug" className="input font-mono text-sm" value={values.slug} onChange={set("slug")} aria-invalid={!!errors.slug} data-testid="pf-slug" />
+          <input id="f-slug" className="input font-mono text-sm" value={values.slug} onChange={set("slug")} aria-invalid={!!errors.slug} aria-describedby={errors.slug ? "f-slug-error" : undefined} data-testid="pf-slug" />
         </F>
         <F label="Category" name="category" error={errors.category}>
-          <input id="f-category" list="categories" className="input" value={values.category} onChange={set("category")} aria-invalid={!!errors.category} data-testid="pf-category" />
+          <input id="f-category" list="categories" className="input" value={values.category} onChange={set("category")} aria-invalid={!!errors.category} aria-describedby={errors.category ? "f-category-error" : undefined} data-testid="pf-category" />
           <datalist id="categories">
             {CATEGORIES.map((c) => (
               <option key={c} value={c} />
@@ -139,28 +139,28 @@ export function ProductEditor({ id }: { id: number | null }) {
           <textarea id="f-description" rows={3} className="input" value={values.description} onChange={set("description")} data-testid="pf-description" />
         </F>
         <F label="Price" name="price" error={errors.price}>
-          <input id="f-price" inputMode="decimal" className="input" placeholder="49.99" value={values.price} onChange={set("price")} aria-invalid={!!errors.price} data-testid="pf-price" />
+          <input id="f-price" inputMode="decimal" className="input" placeholder="49.99" value={values.price} onChange={set("price")} aria-invalid={!!errors.price} aria-describedby={errors.price ? "f-price-error" : undefined} data-testid="pf-price" />
         </F>
         <F label="Currency" name="currency" error={errors.currency}>
-          <input id="f-currency" className="input uppercase" maxLength={3} value={values.currency} onChange={set("currency")} aria-invalid={!!errors.currency} data-testid="pf-currency" />
+          <input id="f-currency" className="input uppercase" maxLength={3} value={values.currency} onChange={set("currency")} aria-invalid={!!errors.currency} aria-describedby={errors.currency ? "f-currency-error" : undefined} data-testid="pf-currency" />
         </F>
         <F label="Stock (units)" name="stock" error={errors.stock}>
-          <input id="f-stock" inputMode="numeric" className="input" value={values.stock} onChange={set("stock")} aria-invalid={!!errors.stock} data-testid="pf-stock" />
+          <input id="f-stock" inputMode="numeric" className="input" value={values.stock} onChange={set("stock")} aria-invalid={!!errors.stock} aria-describedby={errors.stock ? "f-stock-error" : undefined} data-testid="pf-stock" />
         </F>
         <F label="Checkout capacity (shoppers at once)" name="capacity" error={errors.capacity}>
-          <input id="f-capacity" inputMode="numeric" className="input" value={values.capacity} onChange={set("capacity")} aria-invalid={!!errors.capacity} data-testid="pf-capacity" />
+          <input id="f-capacity" inputMode="numeric" className="input" value={values.capacity} onChange={set("capacity")} aria-invalid={!!errors.capacity} aria-describedby={errors.capacity ? "f-capacity-error" : undefined} data-testid="pf-capacity" />
         </F>
         <F label="Checkout hold (seconds)" name="checkoutTtlSec" error={errors.checkoutTtlSec}>
-          <input id="f-checkoutTtlSec" inputMode="numeric" className="input" value={values.checkoutTtlSec} onChange={set("checkoutTtlSec")} aria-invalid={!!errors.checkoutTtlSec} data-testid="pf-ttl" />
+          <input id="f-checkoutTtlSec" inputMode="numeric" className="input" value={values.checkoutTtlSec} onChange={set("checkoutTtlSec")} aria-invalid={!!errors.checkoutTtlSec} aria-describedby={errors.checkoutTtlSec ? "f-checkoutTtlSec-error" : undefined} data-testid="pf-ttl" />
         </F>
         <F label="Image URL (blank: generated)" name="imageUrl" error={errors.imageUrl}>
-          <input id="f-imageUrl" className="input text-sm" placeholder={`/img/p/${values.slug || "slug"}.svg`} value={values.imageUrl} onChange={set("imageUrl")} aria-invalid={!!errors.imageUrl} data-testid="pf-image" />
+          <input id="f-imageUrl" className="input text-sm" placeholder={`/img/p/${values.slug || "slug"}.svg`} value={values.imageUrl} onChange={set("imageUrl")} aria-invalid={!!errors.imageUrl} aria-describedby={errors.imageUrl ? "f-imageUrl-error" : undefined} data-testid="pf-image" />
         </F>
         <F label="Sale starts" name="saleStartsAt" error={errors.saleStartsAt}>
-          <input id="f-saleStartsAt" type="datetime-local" className="input" value={values.saleStartsAt} onChange={set("saleStartsAt")} aria-invalid={!!errors.saleStartsAt} data-testid="pf-starts" />
+          <input id="f-saleStartsAt" type="datetime-local" className="input" value={values.saleStartsAt} onChange={set("saleStartsAt")} aria-invalid={!!errors.saleStartsAt} aria-describedby={errors.saleStartsAt ? "f-saleStartsAt-error" : undefined} data-testid="pf-starts" />
         </F>
         <F label="Sale ends (optional)" name="saleEndsAt" error={errors.saleEndsAt}>
-          <input id="f-saleEndsAt" type="datetime-local" className="input" value={values.saleEndsAt} onChange={set("saleEndsAt")} aria-invalid={!!errors.saleEndsAt} data-testid="pf-ends" />
+          <input id="f-saleEndsAt" type="datetime-local" className="input" value={values.saleEndsAt} onChange={set("saleEndsAt")} aria-invalid={!!errors.saleEndsAt} aria-describedby={errors.saleEndsAt ? "f-saleEndsAt-error" : undefined} data-testid="pf-ends" />
         </F>
         <div className="sm:col-span-2" aria-live="polite">
           {failure ? <ErrorBox testId="product-save-error">{errorMessage(failure)}</ErrorBox> : null}
@@ -197,7 +197,7 @@ function F({ label, name, error, className = "", children }: { label: string; na
       </label>
       {children}
       {error ? (
-        <p className="field-error" data-testid={`pf-${name}-error`}>
+        <p id={`f-${name}-error`} className="field-error" data-testid={`pf-${name}-error`}>
           {error}
         </p>
       ) : null}
