@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +12,22 @@ import { Kafka, logLevel } from "kafkajs";
  * the shared one.
  */
 const LIBS = resolve(fileURLToPath(new URL("../../../.cache/kafka/libs", import.meta.url)));
+const POM = resolve(fileURLToPath(new URL("../../../infra/kafka/pom.xml", import.meta.url)));
+
+/** When the shared broker was reused from elsewhere, this checkout has no jars yet: resolve them as services:up does. */
+function ensureLibs() {
+  const marker = join(LIBS, ".resolved");
+  const hash = createHash("sha256").update(readFileSync(POM)).digest("hex").slice(0, 16);
+  if (existsSync(marker) && readFileSync(marker, "utf8").trim() === hash) return;
+  const r = spawnSync("mvn", ["-q", "-B", "-f", POM, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${LIBS}`], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`could not resolve the Kafka jars with Maven: ${r.stdout}${r.stderr}`);
+  writeFileSync(marker, `${hash}\n`);
+}
 
 export async function privateBroker(port = 19092) {
+  ensureLibs();
   const dir = mkdtempSync(join(tmpdir(), "qd-kafka-"));
   const props = join(dir, "server.properties");
   writeFileSync(
