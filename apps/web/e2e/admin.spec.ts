@@ -32,7 +32,9 @@ test("admin creates a product, opens its dashboard and sees a join appear", asyn
   // A shopper joins from elsewhere; the dashboard shows it live.
   await join(await guestToken("Console Watcher"), productId);
   await expect(page.getByTestId("room-joined")).toHaveAttribute("data-value", "1", { timeout: 20_000 });
-  await expect(page.getByTestId("room-chart").locator(".recharts-line").first()).toBeVisible();
+  // The chart (recharts) draws its four series.
+  await expect(page.getByTestId("room-chart").locator(".recharts-surface").first()).toBeVisible();
+  await expect(page.getByTestId("room-chart").locator(".recharts-line")).toHaveCount(4);
   await shot(page, "11-admin-room", info);
 
   // Pause and resume admissions.
