@@ -25,12 +25,13 @@ function fakeAuth(clock: FakeClock, opts: { deviceTtlMs?: number; shopperTtlMs?:
         kiosk: { id: c.kioskId, store: "Main St", name: "Front door" },
       };
     },
-    async shopperSession(deviceToken) {
+    async shopperSession(deviceToken, renew) {
       if (deviceToken === refuseToken) throw new KioskError("unauthorized", "token refused");
       calls.shopper++;
       return {
         token: `shopper-${calls.shopper}-via-${deviceToken}`,
-        userId: `user-${calls.shopper}`,
+        // A renewal keeps the identity, as the API does.
+        userId: renew ? `user-${renew.split("-")[1]}` : `user-${calls.shopper}`,
         expiresAt: new Date(clock.now() + (opts.shopperTtlMs ?? 15 * 60_000)).toISOString(),
       };
     },
@@ -140,6 +141,11 @@ describe("kiosk session manager", () => {
     const renewed = await sessions.ensureShopper();
     expect(renewed.token).not.toBe(first.token);
     expect(renewed.expiresAt).toBe(clock.now() + 15 * 60_000);
+    // Same person, same identity: a ticket they hold stays theirs.
+    expect(renewed.userId).toBe(first.userId);
+    // Once it has fully expired, the next shopper is someone new.
+    await clock.advance(16 * 60_000);
+    expect((await sessions.ensureShopper()).userId).not.toBe(first.userId);
     sessions.stop();
   });
 

@@ -175,6 +175,11 @@ describe("kiosk flow", () => {
     expect(s.user).toMatchObject({ role: "shopper", channel: "kiosk", kioskId: kiosk.id, displayName: "Walk-in" });
     expect(new Date(s.user.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000 + 5_000);
     const shopper = client(api, { token: s.token ?? "" });
+    // A long line: the kiosk renews the shopper's session and keeps the same identity.
+    const renewed = await device.kiosk.shopperSession.mutate({ renew: s.token ?? "" });
+    expect(renewed.user.id).toBe(s.user.id);
+    await rejects(device.kiosk.shopperSession.mutate({ renew: dev.token ?? "" }), "UNAUTHORIZED");
+    await rejects(device.kiosk.shopperSession.mutate({ renew: "not-a-token-not-a-token" }), "UNAUTHORIZED");
 
     const productId = await insertProduct(api.services, { stock: 2, capacity: 1 });
     const t = await shopper.queue.join.mutate({ productId });

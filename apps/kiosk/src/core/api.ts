@@ -73,9 +73,9 @@ export function trpcAuthApi(url: string, fetchImpl?: typeof fetch): KioskAuthApi
         throw toKioskError(err);
       }
     },
-    async shopperSession(deviceToken) {
+    async shopperSession(deviceToken, renew) {
       try {
-        const r = await withToken(deviceToken).kiosk.shopperSession.mutate();
+        const r = await withToken(deviceToken).kiosk.shopperSession.mutate(renew ? { renew } : undefined);
         if (!r.token) throw new Error("the server answered a shopper session without a token");
         return { token: r.token, expiresAt: r.user.expiresAt, userId: r.user.id };
       } catch (err) {

@@ -319,10 +319,20 @@ export class KioskController {
         if (!stopped && !pollTimer) poll();
       },
     });
+    // A long line outlasts a shopper session: keep it fresh (same identity) while they wait.
+    let keepAlive: TimerHandle | null = null;
+    const refresh = () => {
+      keepAlive = null;
+      if (stopped) return;
+      this.deps.sessions.ensureShopper().catch((err: unknown) => this.deps.log?.("could not renew the shopper session", { message: String(err) }));
+      keepAlive = this.clock.setTimeout(refresh, 60_000);
+    };
+    keepAlive = this.clock.setTimeout(refresh, 60_000);
     this.feed = () => {
       stopped = true;
       unsubscribe?.();
       if (pollTimer) this.clock.clearTimeout(pollTimer);
+      if (keepAlive) this.clock.clearTimeout(keepAlive);
     };
   }
 

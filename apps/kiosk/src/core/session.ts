@@ -20,7 +20,8 @@ export interface ShopperSession {
 /** The two API calls the session manager needs (tRPC-backed in production, see api.ts). */
 export interface KioskAuthApi {
   signIn(credentials: { kioskId: string; key: string }): Promise<{ token: string; expiresAt: string; kiosk: DeviceSession["kiosk"] }>;
-  shopperSession(deviceToken: string): Promise<{ token: string; expiresAt: string; userId: string }>;
+  /** A new shopper identity, or — given the current shopper token as `renew` — the same identity for longer. */
+  shopperSession(deviceToken: string, renew?: string): Promise<{ token: string; expiresAt: string; userId: string }>;
 }
 
 export interface SessionManagerOptions {
@@ -108,12 +109,24 @@ export class KioskSessionManager {
   }
 
   /**
-   * Renews the shopper session before it runs out, for a shopper who has not joined a line yet
-   * (a new session is a new identity, so a held ticket would not follow it).
+   * Renews the shopper session before it runs out. A shopper whose session is still valid keeps
+   * their identity (and so their place in line); only an expired one starts over as a new shopper.
    */
   async ensureShopper(): Promise<ShopperSession> {
-    if (this.shopper && this.shopper.expiresAt - this.clock.now() > this.shopperMin) return this.shopper;
-    return this.beginShopper();
+    const current = this.shopper;
+    if (current && current.expiresAt - this.clock.now() > this.shopperMin) return current;
+    if (!current || current.expiresAt <= this.clock.now()) return this.beginShopper();
+    const device = await this.validDevice();
+    try {
+      const r = await this.opts.auth.shopperSession(device.token, current.token);
+      // Only adopt the renewal if this shopper is still the one at the kiosk.
+      if (this.shopper === current) this.shopper = { token: r.token, userId: r.userId, expiresAt: epochMs(r.expiresAt) };
+      return this.shopper ?? current;
+    } catch (err) {
+      const e = toKioskError(err);
+      if (e.kind === "unauthorized") return this.beginShopper();
+      throw e;
+    }
   }
 
   /** Forgets the current shopper (their token and identity); the device stays signed in. */

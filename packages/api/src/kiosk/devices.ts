@@ -66,13 +66,29 @@ export async function kioskSignIn(ctx: Context, input: { kioskId: string; key: s
 }
 
 /** A fresh, short-lived shopper identity for the person standing at the kiosk. */
-export async function kioskShopperSession(ctx: Context, device: Session, displayName: string | undefined): Promise<SignedIn> {
+export async function kioskShopperSession(
+  ctx: Context,
+  device: Session,
+  displayName: string | undefined,
+  renew?: string,
+): Promise<SignedIn> {
   // Revocation takes effect for new shoppers at once (the device token itself lives on until expiry).
   const row = await activeKiosk(ctx.services.db, device.userId);
   if (!row) throw new TRPCError({ code: "UNAUTHORIZED", message: "This kiosk was revoked." });
+  let userId: string = randomUUID();
+  let name = displayName ?? null;
+  if (renew !== undefined) {
+    // The same shopper stays at the kiosk (a long line): keep their identity, so their place is kept.
+    const current = await ctx.services.sessions.verify(renew);
+    if (!current || current.role !== "shopper" || current.channel !== "kiosk" || current.kioskId !== row.id) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "That shopper session expired or belongs to another kiosk; start a new one." });
+    }
+    userId = current.userId;
+    name = displayName ?? current.displayName ?? null;
+  }
   return issueSession(
     ctx,
-    { userId: randomUUID(), role: "shopper", displayName: displayName ?? null, channel: "kiosk", kioskId: row.id },
+    { userId, role: "shopper", displayName: name, channel: "kiosk", kioskId: row.id },
     SESSION_TTL_SEC.kioskShopper,
     "bearer",
   );

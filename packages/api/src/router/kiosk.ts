@@ -12,8 +12,11 @@ export const kioskRouter = {
 
   me: kioskProcedure.query(({ ctx }) => kioskInfo(ctx.services.db, ctx.session.userId)),
 
-  /** A short-lived shopper session for the person at the kiosk, bound to this kiosk. */
+  /**
+   * A short-lived shopper session for the person at the kiosk, bound to this kiosk. Passing the
+   * current shopper token as `renew` extends it with the same identity (their place in line stays).
+   */
   shopperSession: kioskProcedure
-    .input(z.object({ displayName: displayName.optional() }).optional())
-    .mutation(({ ctx, input }) => kioskShopperSession(ctx, ctx.session, input?.displayName)),
+    .input(z.object({ displayName: displayName.optional(), renew: z.string().min(16).max(4096).optional() }).optional())
+    .mutation(({ ctx, input }) => kioskShopperSession(ctx, ctx.session, input?.displayName, input?.renew)),
 } satisfies TRPCRouterRecord;
