@@ -15,6 +15,7 @@ test("reload keeps the same place in line, and a second tab shows the same ticke
   await expect(room).toHaveAttribute("data-state", "WAITING");
   await expect(page.getByTestId("queue-ahead")).toHaveText("1");
   await expect(page.getByTestId("queue-headline")).toHaveText("1 person is ahead of you");
+  await expect(page).toHaveTitle(/^\(1\) ahead · Waiting room/);
   await expect(page.getByTestId("queue-live")).toHaveAttribute("aria-live", "polite");
   await expect(page.getByTestId("queue-checking-out")).toHaveText("1 / 1");
   // Updates arrive over SSE (the polling fallback is only a safety net).

@@ -28,7 +28,11 @@ export function Checkout({ productId }: { productId: number }) {
   const mine = useQuery({ ...trpc.queue.mine.queryOptions({ productId }), enabled: signedIn });
   const ticket = mine.data?.ticket ?? null;
   // Watch the hold: the sweeper may expire it, or another tab may pay.
-  const status = useQuery({ ...trpc.queue.status.queryOptions(ticket ? { ticket } : skipToken), refetchInterval: 3_000 });
+  const status = useQuery({
+    ...trpc.queue.status.queryOptions(ticket ? { ticket } : skipToken),
+    refetchInterval: 3_000,
+    refetchIntervalInBackground: true,
+  });
   const t = status.data && status.data.ticket === ticket ? status.data : (mine.data ?? null);
 
   const [card, setCard] = useState<CardInput>(EMPTY);

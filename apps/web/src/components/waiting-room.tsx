@@ -43,6 +43,8 @@ export function WaitingRoom({ productId }: { productId: number }) {
       if (s && !isActive(s)) return false;
       return sseHealthy ? 15_000 : 2_000;
     },
+    // A shopper often waits in another tab: the fallback must keep going there too.
+    refetchIntervalInBackground: true,
   });
 
   // Only snapshots of the current ticket count (after leaving and re-joining, older ones are stale).
@@ -76,6 +78,21 @@ export function WaitingRoom({ productId }: { productId: number }) {
   );
 
   const view = current ? roomView(current, startAhead) : null;
+  // The tab title carries the news, for shoppers who wait in another tab. Next's metadata owns
+  // <title>, so it is set after every render that changes it (and restored on leaving).
+  const tabTitle = !current ? null : current.state === "WAITING" ? `(${current.ahead}) ahead · Waiting room` : (view?.headline ?? null);
+  useEffect(() => {
+    if (!tabTitle) return;
+    const want = `${tabTitle} · QuickDeal`;
+    const apply = () => {
+      if (document.title !== want) document.title = want;
+    };
+    apply();
+    // Metadata may be streamed in after this effect ran: re-apply when the <head> changes.
+    const mo = new MutationObserver(apply);
+    mo.observe(document.head, { subtree: true, childList: true, characterData: true });
+    return () => mo.disconnect();
+  }, [tabTitle]);
   const admittedOnce = useRef(false);
   const [celebrate, setCelebrate] = useState(false);
   useEffect(() => {
