@@ -54,7 +54,7 @@ export function StockBadge({
   testId = "stock-badge",
 }: { stockLeft: number; initialStock: number; inCheckout?: number; testId?: string }) {
   const b = stockBadge(stockLeft, initialStock, inCheckout);
-  const tone = b.tone === "out" ? "bg-slate-100 text-slate-500" : b.tone === "low" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700";
+  const tone = b.tone === "out" ? "bg-slate-100 text-slate-600" : b.tone === "low" ? "bg-amber-100 text-amber-900" : "bg-slate-100 text-slate-700";
   return (
     <span data-testid={testId} data-stock={stockLeft} className={`rounded-full px-2.5 py-0.5 text-xs font-semibold tabular-nums ${tone}`}>
       {b.text}

@@ -46,7 +46,7 @@ export function RoomDashboard({ productId }: { productId: number }) {
       <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-sm font-medium text-slate-500">
-            <Link href="/admin" className="hover:underline">
+            <Link href="/admin" className="underline underline-offset-2">
               Products
             </Link>{" "}
             / Live room
@@ -57,7 +57,7 @@ export function RoomDashboard({ productId }: { productId: number }) {
           {p ? (
             <p className="text-sm text-slate-600">
               {formatMoney(p.priceMinor, p.currency)} · capacity {p.capacity} · hold {p.checkoutTtlSec}s ·{" "}
-              <Link href={`/products/${p.id}`} className="text-brand-700 hover:underline" data-testid="room-storefront-link">
+              <Link href={`/products/${p.id}`} className="text-brand-700 underline underline-offset-2" data-testid="room-storefront-link">
                 storefront page
               </Link>
             </p>
