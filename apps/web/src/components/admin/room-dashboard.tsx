@@ -26,7 +26,8 @@ export function RoomDashboard({ productId }: { productId: number }) {
     setLive((prev) => addPoint(prev, { at: s.at || Date.now(), joined: s.joined, waiting: s.waiting, admitted: s.admitted, sold: s.sold }));
   }, [s]);
   const points = mergeSeries(
-    (history.data ?? []).map((h) => ({ at: h.at, waiting: h.waiting, admitted: h.admitted, sold: h.sold })),
+    // History carries "joined" once the API's SeriesPoint has it; until then joins start when the page opens.
+    (history.data ?? []).map((h) => ({ at: h.at, joined: (h as { joined?: number }).joined, waiting: h.waiting, admitted: h.admitted, sold: h.sold })),
     live,
   );
 
