@@ -81,6 +81,7 @@ describe("admin procedures", () => {
     await until(async () => (await ops.admin.rooms.series.query({ productId })).length > 0, 5_000, "series points");
     const series = await ops.admin.rooms.series.query({ productId });
     expect(series[0]).toHaveProperty("waiting");
+    expect(series.at(-1)).toMatchObject({ joined: 1, admittedTotal: 1, sold: 1 });
 
     const rec = await ops.admin.rooms.reconcile.mutate({ productId });
     expect(rec).toMatchObject({ sold: 1, reservable: 3 });

@@ -50,6 +50,10 @@ export interface SeriesPoint {
   admitted: number;
   sold: number;
   rate: number;
+  /** Tickets handed out so far (the room's last sequence number). */
+  joined: number;
+  /** Admissions so far, cumulative. */
+  admittedTotal: number;
 }
 
 /**
@@ -85,7 +89,15 @@ export class RoomSeries {
         this.points.set(room.productId, list);
       }
       const st = statsOf(room);
-      list.push({ at: now, waiting: st.waiting, admitted: st.admitted, sold: st.sold, rate: st.admissionRate });
+      list.push({
+        at: now,
+        waiting: st.waiting,
+        admitted: st.admitted,
+        sold: st.sold,
+        rate: st.admissionRate,
+        joined: room.seq,
+        admittedTotal: room.admittedTotal,
+      });
       if (list.length > this.keep) list.splice(0, list.length - this.keep);
     }
   }
