@@ -81,7 +81,11 @@ describe("admin procedures", () => {
     await until(async () => (await ops.admin.rooms.series.query({ productId })).length > 0, 5_000, "series points");
     const series = await ops.admin.rooms.series.query({ productId });
     expect(series[0]).toHaveProperty("waiting");
-    expect(series.at(-1)).toMatchObject({ joined: 1, admittedTotal: 1, sold: 1 });
+    const last = await until(async () => {
+      const p = (await ops.admin.rooms.series.query({ productId })).at(-1);
+      return p && p.sold === 1 ? p : null;
+    }, 5_000, "a point after the sale");
+    expect(last).toMatchObject({ joined: 1, admittedTotal: 1, sold: 1 });
 
     const rec = await ops.admin.rooms.reconcile.mutate({ productId });
     expect(rec).toMatchObject({ sold: 1, reservable: 3 });
