@@ -6,9 +6,9 @@ import { z } from "zod";
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const schema = z.object({
-  shoppers: int(10, 2_000_000).default(40_000),
-  stock: int(1, 1_000_000).default(5_000),
-  capacity: int(1, 100_000).default(500),
+  shoppers: int(10, 2_000_000).default(20_000),
+  stock: int(1, 1_000_000).default(2_000),
+  capacity: int(1, 100_000).default(200),
   /** Seconds of each fixed-length phase (status polling); the join phases run until every shopper joined. */
   duration: int(1, 600).default(10),
   json: z.string().min(1).optional(),
@@ -18,16 +18,16 @@ const schema = z.object({
   apiWorkers: int(1, 64).default(availableParallelism()),
   workers: int(1, 4).default(1),
   /** SSE watchers: the shoppers at the front of the line watch, up to this many. */
-  watchers: int(0, 60_000).default(20_000),
+  watchers: int(0, 60_000).default(10_000),
   /** Open-loop join phase: this many joins per second … */
   pacedRate: int(0, 100_000).default(5_000),
   /** … for this many seconds, before the closed-loop (as fast as it goes) join phase. */
-  pacedSeconds: int(0, 60).default(3),
+  pacedSeconds: int(0, 60).default(2),
   baselineDuration: int(1, 120).default(5),
   thinkMs: int(0, 60_000).default(250),
   pollMs: int(100, 60_000).default(1_000),
   ttl: int(30, 3_600).default(120),
-  saleTimeout: int(5, 3_600).default(300),
+  saleTimeout: int(5, 3_600).default(120),
   profile: z.boolean().default(false),
   million: z.boolean().default(false),
   millionCount: int(1_000, 5_000_000).default(1_000_000),
@@ -57,23 +57,23 @@ const NUMERIC = [
 ] as const;
 
 export const USAGE = `usage: npm run bench -- [options]
-  --shoppers N         shoppers who sign in and join (default 40000)
-  --stock N            units of the one hot product (default 5000)
-  --capacity N         shoppers in checkout at once (default 500)
+  --shoppers N         shoppers who sign in and join (default 20000)
+  --stock N            units of the one hot product (default 2000)
+  --capacity N         shoppers in checkout at once (default 200)
   --duration S         seconds of the status-polling phase (default 10)
   --json FILE          also write the JSON result here
   --connections N      keep-alive connections, all load generators together (default 100)
   --loadgens N         load-generator processes (default 2)
   --api-workers N      API processes (default: one per core)
   --workers N          admission worker processes (default 1)
-  --watchers N         SSE watchers at the front of the line (default 20000)
+  --watchers N         SSE watchers at the front of the line (default 10000)
   --paced-rate N       joins/s of the open-loop join phase (default 5000; 0 skips it)
-  --paced-seconds S    length of the open-loop join phase (default 3)
+  --paced-seconds S    length of the open-loop join phase (default 2)
   --baseline-duration S  seconds of each bare node:http measurement (default 5)
   --think-ms MS        think time between admission and checkout (default 250)
   --poll-ms MS         status poll interval of shoppers who do not watch (default 1000)
   --ttl S              checkout hold time of the product (default 120)
-  --sale-timeout S     give up on selling out after this long (default 300)
+  --sale-timeout S     give up on selling out after this long (default 120)
   --profile            run the API processes with --cpu-prof and summarise the profiles
   --million            instead: queue shoppers for one product straight in Redis and report memory
   --million-count N    how many (default 1000000)

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Pool } from "undici";
 import type { PublishTimes } from "./publish-times.js";
@@ -13,6 +14,7 @@ export interface Status {
   seq: number;
   state: "WAITING" | "ADMITTED" | "PAYING" | "PURCHASED" | "EXPIRED" | "SOLD_OUT" | "LEFT";
   ahead: number;
+  etaSec: number | null;
 }
 
 export interface Shopper {
@@ -57,6 +59,8 @@ export class Sale {
   ) {
     // One connection per stream; SSE bodies have no timeout (the server pings every 10 s).
     this.sse = new Pool(origin, { connections: Math.max(1, watchers), pipelining: 1, bodyTimeout: 0, headersTimeout: 30_000 });
+    // Every stream, poller and think time listens to the one "sale over" signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Opens the watchers (resolves once each got its first status) and starts the pollers. */
@@ -158,6 +162,7 @@ export class Sale {
             if (!opened) this.rec.ok("watch", performance.now() - started);
             markOpen();
             this.rec.series.inc("sse", now);
+            this.rec.add("sseEvents");
             if (st.state === "WAITING") {
               if (prevAhead !== null && st.ahead < prevAhead) this.observe(st.seq - st.ahead - 1, now, "sseUpdate");
               prevAhead = st.ahead;
@@ -186,8 +191,9 @@ export class Sale {
   private async poll(i: number, p: SaleParams): Promise<void> {
     const s = this.shoppers[i] as Required<Shopper>;
     const signal = this.abort.signal;
+    let wait = p.pollMs;
     while (!signal.aborted) {
-      await sleep(jitter(p.pollMs), undefined, { signal }).catch(() => undefined);
+      await sleep(jitter(wait), undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
       const r = await timed(() => this.api.query<Status>("queue.status", { ticket: s.ticket }, s.token));
       if (!r.ok) {
@@ -195,6 +201,8 @@ export class Sale {
         continue;
       }
       this.rec.ok("status", r.ms);
+      // A considerate client: far back in line it asks less often (half its ETA, at most every 10 s).
+      wait = r.value.etaSec ? Math.min(10_000, Math.max(p.pollMs, r.value.etaSec * 500)) : p.pollMs;
       if (r.value.state === "ADMITTED") void this.buy(i, p);
       if (TERMINAL.has(r.value.state)) {
         this.rec.add(`final_${r.value.state}`);
@@ -210,17 +218,20 @@ export class Sale {
     const signal = this.abort.signal;
     await sleep(jitter(p.thinkMs), undefined, { signal }).catch(() => undefined);
     const idempotencyKey = `b${this.tag}-${i}-${randomBytes(6).toString("hex")}`;
-    for (let attempt = 0; attempt < 5 && !signal.aborted; attempt++) {
+    // A determined shopper: "something went wrong, please try again" is tried again (with the same
+    // payment attempt id) while the hold lasts; every failed attempt is counted.
+    for (let attempt = 0; attempt < 30 && !signal.aborted; attempt++) {
       const r = await timed(() => this.api.mutation<{ id: number }>("payment.checkout", { ticket: s.ticket, card: CARD, idempotencyKey }, s.token));
       if (r.ok) {
         this.rec.ok("checkout", r.ms);
         this.rec.series.inc("order");
         this.rec.add("orders");
+        if (attempt > 0) this.rec.add("ordersAfterRetry");
         return;
       }
       this.rec.error("checkout", r.error.reason ?? r.error.code, r.ms);
       if (!r.error.retryable) return;
-      await sleep(200 * (attempt + 1));
+      await sleep(Math.min(2_000, 100 * (attempt + 1)) * (0.5 + Math.random()), undefined, { signal }).catch(() => undefined);
     }
   }
 }

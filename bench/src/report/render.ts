@@ -89,17 +89,35 @@ export function markdown(r: BenchResult, chartFile: string): string {
       `(join phases: ${r.kafka.joinPhaseMeanBatch}). Histogram (cumulative, le → count): ${r.kafka.buckets.map(([le, c]) => `${le}: ${n(c)}`).join(", ")}.`,
     "",
   ];
+  if (r.cpuCost.length) {
+    const groups = [...new Set(r.cpuCost.flatMap((c) => Object.keys(c.perOpUs)))];
+    lines.push(
+      "CPU time per operation (µs, from /proc; other tenants = busy CPU outside the bench's processes and services):",
+      "",
+      `| phase | ops | ${groups.join(" | ")} | machine busy | other tenants |`,
+      `|---|---:|${groups.map(() => "---:").join("|")}|---:|---:|`,
+    );
+    for (const c of r.cpuCost) {
+      lines.push(`| ${c.phase} (per ${c.per}) | ${n(c.ops)} | ${groups.map((g) => (c.perOpUs[g] !== undefined ? n(c.perOpUs[g]) : "")).join(" | ")} | ${Math.round(c.machineBusyShare * 100)}% | ${c.otherTenantsCpuSec} s |`);
+    }
+    lines.push("");
+  }
   for (const [phase, rows] of Object.entries(r.redis.commandstats)) {
     lines.push(`Redis INFO commandstats during ${phase} (whole server; Lua's inner commands are counted too):`, "");
     lines.push("| command | calls | µs total | µs/call |", "|---|---:|---:|---:|");
     for (const c of rows) lines.push(`| ${c.command} | ${n(c.calls)} | ${n(c.usec)} | ${c.usecPerCall} |`);
     lines.push("");
   }
-  for (const p of r.profiles.slice(0, 3)) {
-    lines.push(`CPU profile ${p.file}: ${n(p.busyMs)} ms busy of ${n(p.totalMs)} ms. By component: ${p.byComponent.slice(0, 10).map((c) => `${c.component} ${c.share}%`).join(", ")}.`, "");
-    lines.push("| function | where | self ms | share |", "|---|---|---:|---:|");
-    for (const f of p.top.slice(0, 12)) lines.push(`| ${f.fn} | ${f.where} | ${n(f.ms)} | ${f.share}% |`);
-    lines.push("");
+  for (const { phase, summaries } of r.profiles) {
+    // The busiest process of the phase stands for its kind (the API workers look alike).
+    const shown = [summaries.find((s) => s.file.includes("-api-")), summaries.find((s) => s.file.includes("-worker-"))];
+    for (const p of shown) {
+      if (!p || p.busyMs < 50) continue;
+      lines.push(`CPU profile, ${phase}, ${p.file}: ${n(p.busyMs)} ms busy of ${n(p.totalMs)} ms. By component: ${p.byComponent.slice(0, 10).map((c) => `${c.component} ${c.share}%`).join(", ")}.`, "");
+      lines.push("| function | where | self ms | share |", "|---|---|---:|---:|");
+      for (const f of p.top.slice(0, 12)) lines.push(`| ${f.fn} | ${f.where} | ${n(f.ms)} | ${f.share}% |`);
+      lines.push("");
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -118,6 +136,15 @@ export function consoleTable(r: BenchResult): string {
       .map(([k, c]) => `${k}:${c}`)
       .join(" ");
     out.push(`  ${name.padEnd(30)} ${n(v.ok).padStart(8)} ok ${n(v.perSec).padStart(7)}/s  ${v.p50Ms} / ${v.p95Ms} / ${v.p99Ms} / ${v.maxMs}  ${errs}`);
+  }
+  if (r.cpuCost.length) {
+    out.push("", "CPU µs per operation (from /proc):");
+    for (const c of r.cpuCost) {
+      const parts = Object.entries(c.perOpUs)
+        .map(([g, us]) => `${g} ${n(us)}`)
+        .join(", ");
+      out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${Math.round(c.machineBusyShare * 100)}% busy, others ${c.otherTenantsCpuSec} s`);
+    }
   }
   out.push("", "peak RSS:", ...Object.entries(r.peakRssBytes).map(([k, v]) => `  ${k.padEnd(30)} ${mb(v)}`));
   return out.join("\n");

@@ -1,5 +1,6 @@
 import type { BenchOptions } from "../options.js";
 import type { ProfileSummary } from "../run/profile.js";
+import type { CpuUse } from "../run/cpu.js";
 import type { CommandStat } from "../run/redis-stats.js";
 import type { Machine } from "../run/machine.js";
 import type { LatencySummary } from "../stats/histogram.js";
@@ -10,6 +11,8 @@ export interface PhaseWindow {
   name: string;
   start: number;
   end: number;
+  /** CPU seconds used during the phase, by process group, and by everything else on the machine. */
+  cpu?: CpuUse;
 }
 
 export interface MachineInfo extends Machine {
@@ -104,8 +107,23 @@ export interface BenchResult {
     meanBatchSize: number;
     buckets: [string, number][];
   };
-  profiles: ProfileSummary[];
+  /** CPU time per operation by process group (µs), from /proc: what each request costs whatever else runs. */
+  cpuCost: CpuCost[];
+  /** --profile: CPU profile summaries per phase (API and worker processes, busiest first). */
+  profiles: { phase: string; summaries: ProfileSummary[] }[];
   timeline: { phases: PhaseWindow[]; series: SeriesJson };
+}
+
+export interface CpuCost {
+  phase: string;
+  ops: number;
+  per: string;
+  seconds: number;
+  perOpUs: Record<string, number>;
+  /** Share of all cores busy during the phase (anyone's work). */
+  machineBusyShare: number;
+  /** CPU seconds used by processes outside the bench (colleagues' tests, browsers …). */
+  otherTenantsCpuSec: number;
 }
 
 /** The JSON of `--million`. */

@@ -19,11 +19,13 @@ import type { BenchOptions } from "../options.js";
 import { type MergedPhase, endpointFigures, mergePhase } from "../report/merge.js";
 import type { BenchResult, PhaseWindow } from "../report/result.js";
 import { Series } from "../stats/series.js";
+import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
 import { Loadgens } from "./loadgens.js";
 import { ROOT, load1, machine } from "./machine.js";
 import { type Proc, RssTracker, childrenOf, freePort, socketCount, startNode, stop, waitForHttp } from "./procs.js";
-import { type ProfileSummary, summariseDir } from "./profile.js";
+import { PhaseProfiler } from "./inspector.js";
+import type { ProfileSummary } from "./profile.js";
 import { histogram, mergeHistograms, scrapeProcesses, value } from "./prom.js";
 import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
 
@@ -43,11 +45,16 @@ const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slic
 async function measureBaseline(gens: Loadgens, workers: number, seconds: number, logFile: string, path: string): Promise<MergedPhase> {
   const port = await freePort();
   const proc = startNode("baseline", [BASELINE_ENTRY, String(port), String(workers)], { PATH: path }, logFile);
+  const tree = () => [proc.pid, ...childrenOf(proc.pid)].reduce((s, p) => s + cpuMs(p), 0);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, 10_000, proc);
     // Warm the JIT and the connections, then measure.
-    await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: 1 });
-    return mergePhase(await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: seconds }));
+    await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: 3 });
+    const before = tree();
+    const merged = mergePhase(await gens.run({ phase: "baseline", origin: `http://127.0.0.1:${port}`, durationSec: seconds }));
+    // The server's own CPU (it is gone before the phase's CPU snapshot is taken).
+    merged.extra.serverCpuMs = tree() - before;
+    return merged;
   } finally {
     await stop(proc, 5_000);
   }
@@ -69,13 +76,36 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
   const procs: Proc[] = [];
   const rss = new RssTracker();
   const windows: PhaseWindow[] = [];
+  // Who is who for the CPU accounting; filled in as processes start.
+  const pids: { api: number | null; workers: number[]; gens: number[]; redis: number[]; mariadb: number[]; kafka: number[] } = {
+    api: null,
+    workers: [],
+    gens: [],
+    redis: [],
+    mariadb: pidsMatching(/(^|\/)(mariadbd|mysqld)( |$)/),
+    kafka: pidsMatching(/kafka\.Kafka /),
+  };
+  const meter = new CpuMeter(() => ({
+    "API processes": pids.api ? [pids.api, ...childrenOf(pids.api)] : [],
+    "queue worker": pids.workers,
+    "load generators": pids.gens,
+    redis: pids.redis,
+    mariadb: pids.mariadb,
+    kafka: pids.kafka,
+  }));
+  const profiler = opts.profile ? new PhaseProfiler(paths.profileDir) : null;
+  const profiles: { phase: string; summaries: ProfileSummary[] }[] = [];
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const start = Date.now();
+    const before = meter.snapshot();
+    const profiling = profiler !== null && profiler.attached > 0;
+    if (profiling) await profiler.start();
     log(`${name} …`);
     try {
       return await fn();
     } finally {
-      windows.push({ name, start, end: Date.now() });
+      windows.push({ name, start, end: Date.now(), cpu: CpuMeter.diff(before, meter.snapshot(), m.cores) });
+      if (profiling) profiles.push({ phase: name, summaries: await profiler.stop(name) });
     }
   };
   let gens: Loadgens | null = null;
@@ -83,7 +113,9 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
 
   try {
     const mariadb = await serverVersion(conn);
-    const redisVersion = (await info(redis, "server")).redis_version ?? "?";
+    const redisServer = await info(redis, "server");
+    const redisVersion = redisServer.redis_version ?? "?";
+    pids.redis = [Number(redisServer.process_id ?? 0)].filter((x) => x > 0);
     await dropEarlierRuns(conn);
     const productId = await createProduct(conn, { runId, stock: opts.stock, capacity: opts.capacity, ttlSec: opts.ttl, paused: true });
     log(`product ${productId}: ${opts.stock} units, capacity ${opts.capacity}; Redis prefix ${prefix}, Kafka topic ${topic}`);
@@ -99,6 +131,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       join(paths.logDir, "loadgen.log"),
     );
     for (const [i, pid] of gens.pids.entries()) rss.watch(`load generator ${i + 1}`, pid);
+    pids.gens = gens.pids;
     rss.start();
 
     const baselineBefore = await phase("baseline", () => measureBaseline(gens as Loadgens, opts.apiWorkers, opts.baselineDuration, join(paths.logDir, "baseline.log"), env.path));
@@ -116,8 +149,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       HEARTBEAT_GRACE_SEC: "600",
       LOG_LEVEL: "warn",
     };
-    // One folder per kind of process: node names the files itself (one per pid, cluster workers included).
-    const prof = (kind: string) => (opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(paths.profileDir, kind)}`] : []);
+    // --profile: an inspector on a random loopback port per process (cluster workers included).
+    const prof = (_kind: string) => (opts.profile ? ["--inspect=127.0.0.1:0"] : []);
     const workerPorts: number[] = [];
     for (let i = 0; i < opts.workers; i++) {
       const port = await freePort();
@@ -129,6 +162,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         join(paths.logDir, `worker-${i + 1}.log`),
       );
       procs.push(w);
+      pids.workers.push(w.pid);
       rss.watch(`queue worker ${i + 1}`, w.pid);
     }
     const api = startNode(
@@ -147,6 +181,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       join(paths.logDir, "api.log"),
     );
     procs.push(api);
+    pids.api = api.pid;
     rss.watch("api", api.pid, true);
     await waitForHttp(`${apiOrigin}/healthz`, 60_000, api);
     for (const [i, port] of workerPorts.entries()) await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, procs[i]);
@@ -154,6 +189,11 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     for (let i = 0; i < 100 && childrenOf(api.pid).length < opts.apiWorkers; i++) await sleep(100);
     await sleep(1_000);
     await queue.ensureRoom(productId);
+    if (profiler) {
+      const logs = [{ label: "api", file: join(paths.logDir, "api.log") }, ...workerPorts.map((_, i) => ({ label: "worker", file: join(paths.logDir, `worker-${i + 1}.log`) }))];
+      await profiler.attach(logs, 1 + opts.apiWorkers + opts.workers);
+      log(`profiling ${profiler.attached} processes per phase`);
+    }
     log(`API on ${apiOrigin} (${opts.apiWorkers} processes), ${opts.workers} admission worker(s)`);
 
     // ---- the crowd arrives
@@ -241,11 +281,12 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     // ---- wind down: peak memory first, then stop (profiles are written on exit)
     const peakRss = rss.stop();
     const redisInfo = await info(redis, "memory");
+    // A process with a debugger attached waits for it to leave before exiting.
+    profiler?.close();
     for (const p of procs.reverse()) await stop(p);
     procs.length = 0;
     const baselineAfter = await phase("baseline again", () => measureBaseline(gens as Loadgens, opts.apiWorkers, opts.baselineDuration, join(paths.logDir, "baseline.log"), env.path));
     const truth = await correctness(conn, productId);
-    const profiles: ProfileSummary[] = opts.profile ? [...(await summariseDir(join(paths.profileDir, "api"))), ...(await summariseDir(join(paths.profileDir, "worker")))] : [];
     const loadAfter = load1();
 
     return buildResult({
@@ -292,6 +333,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     });
   } finally {
     rss.stop();
+    profiler?.close();
     for (const p of procs.reverse()) await stop(p).catch(() => undefined);
     await gens?.exit().catch(() => undefined);
     await queue.close().catch(() => undefined);
@@ -351,7 +393,7 @@ interface Collected {
   redisStats: BenchResult["redis"]["commandstats"];
   truth: Awaited<ReturnType<typeof correctness>>;
   peakRss: Record<string, number>;
-  profiles: ProfileSummary[];
+  profiles: { phase: string; summaries: ProfileSummary[] }[];
 }
 
 const ratio = (x: number, base: number) => (base > 0 ? Math.round((x / base) * 1000) / 1000 : 0);
@@ -385,6 +427,40 @@ function buildResult(c: Collected): BenchResult {
   const sseAdmit = c.sale.histograms.sseAdmitNotice?.summary();
   const sseEventsPeak = series.peak("sse", c.saleStart, saleEnd);
   const joined = (paced?.ok ?? 0) + (burst?.ok ?? 0);
+  const opsOf: Record<string, [number, string][]> = {
+    baseline: [[bb?.ok ?? 0, "request"]],
+    "baseline again": [[ba?.ok ?? 0, "request"]],
+    "sign-in": [[signin?.ok ?? 0, "sign-in"]],
+    [`joins at ${c.opts.pacedRate}/s`]: [[paced?.ok ?? 0, "join"]],
+    "joins, closed loop": [[burst?.ok ?? 0, "join"]],
+    "status polling": [[status?.ok ?? 0, "status read"]],
+    "SSE watchers connect": [[c.saleOpen.extra.watchers ?? 0, "watcher"]],
+    sale: [
+      [c.truth.paidOrders, "paid order"],
+      [c.sale.extra.sseEvents ?? 0, "SSE event delivered"],
+    ],
+  };
+  const baselineCpu: Record<string, number> = { baseline: c.baselineBefore.extra.serverCpuMs ?? 0, "baseline again": c.baselineAfter.extra.serverCpuMs ?? 0 };
+  const cpuCost = c.windows.flatMap((w) =>
+    (opsOf[w.name] ?? []).flatMap(([ops, label]) => {
+    if (!w.cpu || ops <= 0) return [];
+    const perOpUs: Record<string, number> = {};
+    const server = baselineCpu[w.name];
+    if (server) perOpUs["baseline server"] = Math.round((server * 1000) / ops);
+    for (const [g, sec] of Object.entries(w.cpu.byGroup)) if (sec > 0) perOpUs[g] = Math.round((sec * 1e6) / ops);
+    return [
+      {
+        phase: w.name,
+        ops,
+        per: label,
+        seconds: w.cpu.seconds,
+        perOpUs,
+        machineBusyShare: w.cpu.seconds > 0 ? Math.round((w.cpu.machineBusySec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
+        otherTenantsCpuSec: w.cpu.otherSec,
+      },
+    ];
+  }),
+  );
   const meanBatch = c.allBatches.count > 0 ? Math.round((c.allBatches.sum / c.allBatches.count) * 10) / 10 : 0;
 
   return {
@@ -478,6 +554,7 @@ function buildResult(c: Collected): BenchResult {
       meanBatchSize: meanBatch,
       buckets: c.allBatches.buckets,
     },
+    cpuCost,
     profiles: c.profiles,
     timeline: { phases: c.windows, series: series.toJSON() },
   };
