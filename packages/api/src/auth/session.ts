@@ -54,7 +54,10 @@ const CACHE_MAX = 20_000;
 
 export function createSessionSigner(secret: string): SessionSigner {
   // A key derived for sessions only: the same AUTH_SECRET also signs tickets.
-  const key = createHmac("sha256", secret).update("quickdeal/session/v1").digest();
+  const raw = createHmac("sha256", secret).update("quickdeal/session/v1").digest();
+  // Imported once: handing jose raw bytes makes it import a WebCrypto key on every call, which was
+  // a large share of a sign-in's and a first request's CPU in the bench profiles.
+  const keyPromise = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   const cache = new Map<string, Session>();
 
   return {
@@ -72,7 +75,7 @@ export function createSessionSigner(secret: string): SessionSigner {
         .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(expiresAt)
-        .sign(key);
+        .sign(await keyPromise);
       return { token, session: { ...claims, expiresAt } };
     },
 
@@ -86,7 +89,7 @@ export function createSessionSigner(secret: string): SessionSigner {
         return null;
       }
       try {
-        const { payload } = await jwtVerify(token, key, {
+        const { payload } = await jwtVerify(token, await keyPromise, {
           algorithms: ["HS256"],
           issuer: ISSUER,
           audience: AUDIENCE,
