@@ -1,0 +1,232 @@
+/**
+ * What one SSE event costs the server: the same tRPC subscription (an async generator woken by a
+ * broadcast, yielding `tracked(version, status)` like queue.watch) served two ways —
+ *   stock:  tRPC's node adapter (what the API's lean handler hands subscriptions to today),
+ *   direct: node:http calling the procedure through createCaller and writing the SSE frames itself.
+ * The server runs in a child process; this process holds the streams and broadcasts ticks.
+ *
+ *   node bench/dist/micro/sse-cost.js [--watchers 2000] [--ticks 10] [--interval-ms 1000]
+ * Writes bench-results/sse-cost.json.
+ */
+import { fork } from "node:child_process";
+import { once, setMaxListeners } from "node:events";
+import { mkdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { initTRPC, tracked } from "@trpc/server";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { Pool } from "undici";
+import { z } from "zod";
+import { SseParser } from "../loadgen/sse.js";
+import { load1, machine, ROOT } from "../run/machine.js";
+import { memStatus } from "../run/procs.js";
+
+type Mode = "stock" | "direct";
+
+// ------------------------------------------------------------------ server (child process)
+function buildRouter() {
+  // The API's SSE settings (packages/api/src/trpc.ts).
+  const t = initTRPC.create({ isDev: false, sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } } });
+  const listeners = new Set<() => void>();
+  let version = 0;
+  const router = t.router({
+    watch: t.procedure.input(z.object({ id: z.number().int() })).subscription(async function* ({ input, signal }) {
+      let wake: (() => void) | null = null;
+      let dirty = true;
+      const listener = () => {
+        dirty = true;
+        wake?.();
+      };
+      listeners.add(listener);
+      signal?.addEventListener("abort", listener);
+      try {
+        while (!signal?.aborted) {
+          if (dirty) {
+            dirty = false;
+            // About the size of a TicketStatus.
+            const status = {
+              ticket: `v1.${input.id}.${"x".repeat(120)}`,
+              productId: 7,
+              seq: input.id,
+              state: "WAITING",
+              ahead: input.id - version,
+              etaSec: 42,
+              stockLeft: 1000 - version,
+              admitted: 200,
+              capacity: 200,
+              expiresAt: null,
+              orderId: null,
+              version: `W:${input.id - version}:42:${1000 - version}:200`,
+            };
+            yield tracked(status.version, status);
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            if (dirty || signal?.aborted) resolve();
+          });
+          wake = null;
+        }
+      } finally {
+        listeners.delete(listener);
+      }
+    }),
+  });
+  return {
+    t,
+    router,
+    tick() {
+      version++;
+      for (const l of listeners) l();
+    },
+  };
+}
+
+async function serve(mode: Mode): Promise<void> {
+  const { t, router, tick } = buildRouter();
+  const server =
+    mode === "stock"
+      ? createServer(createHTTPHandler({ router, basePath: "/api/trpc/" }))
+      : createServer((req, res) => {
+          const url = new URL(req.url ?? "/", "http://localhost");
+          const input = JSON.parse(url.searchParams.get("input") ?? "{}") as { id: number };
+          const ac = new AbortController();
+          res.on("close", () => ac.abort());
+          const caller = t.createCallerFactory(router)({}, { signal: ac.signal });
+          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache, no-transform", connection: "keep-alive" });
+          res.write('event: connected\ndata: {"reconnectAfterInactivityMs":25000}\n\n');
+          void (async () => {
+            const iterable = (await caller.watch(input)) as AsyncIterable<unknown>;
+            for await (const v of iterable) {
+              const [id, data] = v as [string, unknown];
+              res.write(`data: ${JSON.stringify(data)}\nid: ${id}\n\n`);
+            }
+            res.end();
+          })().catch(() => res.destroy());
+        });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const addr = server.address();
+  process.send?.({ port: typeof addr === "object" && addr ? addr.port : 0 });
+  process.on("message", (msg: { cmd: string }) => {
+    if (msg.cmd === "tick") tick();
+    else if (msg.cmd === "cpu") {
+      const u = process.cpuUsage();
+      process.send?.({ cpuUs: u.user + u.system, rss: memStatus(process.pid)?.rssBytes ?? 0 });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+// ------------------------------------------------------------------ driver (this process)
+interface Measured {
+  mode: Mode;
+  watchers: number;
+  ticks: number;
+  delivered: number;
+  deliveredShare: number;
+  serverCpuUsPerEvent: number;
+  /** Tick sent → the last watcher got it (ms), median and worst over the ticks. */
+  fanOutMsP50: number;
+  fanOutMsMax: number;
+  serverRssMb: number;
+}
+
+async function measure(mode: Mode, watchers: number, ticks: number, intervalMs: number): Promise<Measured> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", mode], { stdio: "inherit" });
+  const ask = async <T>(cmd: string): Promise<T> => {
+    const reply = once(child, "message");
+    child.send({ cmd });
+    return (await reply)[0] as T;
+  };
+  const [{ port }] = (await once(child, "message")) as [{ port: number }];
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: watchers, pipelining: 1, bodyTimeout: 0 });
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  let connected = 0;
+  let received = 0;
+  const perTick = new Map<number, number>();
+  let currentTick = 0;
+  const tickSentAt: number[] = [];
+  const lastAt: number[] = [];
+  const streams = Array.from({ length: watchers }, async (_, id) => {
+    const input = encodeURIComponent(JSON.stringify({ id: id + 1_000_000 }));
+    const res = await pool.request({ method: "GET", path: `/api/trpc/watch?input=${input}`, headers: { accept: "text/event-stream" }, signal: ac.signal });
+    const parser = new SseParser();
+    const decoder = new TextDecoder();
+    let first = true;
+    try {
+      for await (const chunk of res.body) {
+        for (const ev of parser.push(decoder.decode(chunk as Buffer, { stream: true }))) {
+          if (ev.event !== null) continue;
+          if (first) {
+            first = false;
+            connected++;
+            continue;
+          }
+          received++;
+          perTick.set(currentTick, (perTick.get(currentTick) ?? 0) + 1);
+          lastAt[currentTick] = performance.now();
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  });
+  for (let i = 0; i < 600 && connected < watchers; i++) await sleep(100);
+  await sleep(500);
+  const before = await ask<{ cpuUs: number }>("cpu");
+  for (let k = 1; k <= ticks; k++) {
+    currentTick = k;
+    tickSentAt[k] = performance.now();
+    child.send({ cmd: "tick" });
+    await sleep(intervalMs);
+  }
+  for (let i = 0; i < 100 && received < watchers * ticks; i++) await sleep(100);
+  const after = await ask<{ cpuUs: number; rss: number }>("cpu");
+  ac.abort();
+  await Promise.race([Promise.allSettled(streams), sleep(3000)]);
+  await pool.destroy().catch(() => undefined);
+  child.kill("SIGTERM");
+  const fan = [...Array(ticks).keys()].map((i) => (lastAt[i + 1] ?? Number.NaN) - (tickSentAt[i + 1] ?? 0)).filter(Number.isFinite).sort((a, b) => a - b);
+  return {
+    mode,
+    watchers,
+    ticks,
+    delivered: received,
+    deliveredShare: Math.round((received / (watchers * ticks)) * 1000) / 1000,
+    serverCpuUsPerEvent: received > 0 ? Math.round((after.cpuUs - before.cpuUs) / received) : 0,
+    fanOutMsP50: Math.round(fan[Math.floor(fan.length / 2)] ?? 0),
+    fanOutMsMax: Math.round(fan.at(-1) ?? 0),
+    serverRssMb: Math.round(after.rss / 2 ** 20),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { serve: { type: "string" }, watchers: { type: "string" }, ticks: { type: "string" }, "interval-ms": { type: "string" } },
+  });
+  if (values.serve) return serve(values.serve as Mode);
+  const watchers = Number(values.watchers ?? 2000);
+  const ticks = Number(values.ticks ?? 10);
+  const intervalMs = Number(values["interval-ms"] ?? 1000);
+  const loadBefore = load1();
+  const results: Measured[] = [];
+  for (const mode of ["stock", "direct"] as const) {
+    const r = await measure(mode, watchers, ticks, intervalMs);
+    console.log(
+      `${mode.padEnd(7)} ${r.watchers} watchers × ${r.ticks} ticks: ${r.delivered} events (${Math.round(r.deliveredShare * 100)}%), ` +
+        `server ${r.serverCpuUsPerEvent} µs CPU per event, fan-out ${r.fanOutMsP50} ms (max ${r.fanOutMsMax}), RSS ${r.serverRssMb} MiB`,
+    );
+    results.push(r);
+  }
+  const out = { measuredAt: new Date().toISOString(), machine: machine(), loadAverage1m: { before: loadBefore, after: load1() }, intervalMs, results };
+  const dir = join(ROOT, "bench-results");
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "sse-cost.json"), `${JSON.stringify(out, null, 2)}\n`);
+  process.exit(0);
+}
+
+await main();
