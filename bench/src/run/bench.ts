@@ -216,6 +216,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const kafkaBatches = mergeHistograms(afterJoins.map((s) => histogram(s, "qd_kafka_produce_batch_size")));
     log(`${waiting} shoppers in line; Redis keys of the run: ${(roomMem.total / 2 ** 20).toFixed(1)} MiB`);
 
+    // The bench's own SCAN/MEMORY USAGE above must not count against the status phase.
+    const statsBeforeStatus = await commandStats(redis);
     const status = mergePhase(await phase("status polling", () => (gens as Loadgens).run({ phase: "status", durationSec: opts.duration })));
     const statsAfterStatus = await commandStats(redis);
 
@@ -324,7 +326,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       socketsPerApiProcess,
       redisStats: {
         joins: diffStats(statsBeforeJoin, statsAfterJoin),
-        status: diffStats(statsAfterJoin, statsAfterStatus),
+        status: diffStats(statsBeforeStatus, statsAfterStatus),
         sale: diffStats(statsBeforeSale, statsAfterSale),
       },
       truth,
