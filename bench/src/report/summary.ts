@@ -1,0 +1,220 @@
+/** Turns what a full run collected into the result JSON (figures, ratios, CPU per operation). */
+import type { BenchOptions } from "../options.js";
+import type { correctness } from "../run/db.js";
+import type { machine } from "../run/machine.js";
+import type { ProfileSummary } from "../run/profile.js";
+import type { mergeHistograms } from "../run/prom.js";
+import type { prefixMemory } from "../run/redis-stats.js";
+import { Series } from "../stats/series.js";
+import { type MergedPhase, endpointFigures } from "./merge.js";
+import type { BenchResult, PhaseWindow } from "./result.js";
+
+export interface Collected {
+  runId: string;
+  opts: BenchOptions;
+  m: ReturnType<typeof machine>;
+  mariadb: string;
+  redisVersion: string;
+  loadBefore: number;
+  loadAfter: number;
+  productId: number;
+  prefix: string;
+  topic: string;
+  baselineBefore: MergedPhase;
+  baselineAfter: MergedPhase;
+  signin: MergedPhase;
+  paced: MergedPhase | null;
+  burst: MergedPhase;
+  status: MergedPhase;
+  saleOpen: MergedPhase;
+  sale: MergedPhase;
+  saleStart: number;
+  soldOutAt: number | null;
+  stalled: boolean;
+  saleSeries: Series;
+  windows: PhaseWindow[];
+  waiting: number;
+  memBefore: number;
+  memAfter: number;
+  roomMem: Awaited<ReturnType<typeof prefixMemory>>;
+  redisInfo: Record<string, string>;
+  kafkaBatches: ReturnType<typeof mergeHistograms>;
+  allBatches: ReturnType<typeof mergeHistograms>;
+  watchersPerApiProcess: number[];
+  socketsPerApiProcess: number[];
+  redisStats: BenchResult["redis"]["commandstats"];
+  truth: Awaited<ReturnType<typeof correctness>>;
+  peakRss: Record<string, number>;
+  profiles: { phase: string; summaries: ProfileSummary[] }[];
+}
+
+const ratio = (x: number, base: number) => (base > 0 ? Math.round((x / base) * 1000) / 1000 : 0);
+
+export function buildResult(c: Collected): BenchResult {
+  const bb = endpointFigures(c.baselineBefore, "baseline");
+  const ba = endpointFigures(c.baselineAfter, "baseline");
+  const baselinePerSec = Math.round(((bb?.perSec ?? 0) + (ba?.perSec ?? 0)) / 2);
+  const signin = endpointFigures(c.signin, "signin");
+  const paced = c.paced ? endpointFigures(c.paced, "join") : null;
+  const burst = endpointFigures(c.burst, "join");
+  const status = endpointFigures(c.status, "status");
+  const checkout = endpointFigures(c.sale, "checkout");
+  const watch = endpointFigures(c.saleOpen, "watch");
+  const saleStatus = endpointFigures(c.sale, "status");
+
+  const series = new Series();
+  for (const p of [c.baselineBefore, c.signin, ...(c.paced ? [c.paced] : []), c.burst, c.status, c.sale, c.baselineAfter]) series.merge(p.series);
+  series.merge(c.saleSeries);
+
+  const joinWindowStart = (c.paced ?? c.burst).startedAt;
+  const joinPeakPerSec = series.peak("join", joinWindowStart, c.burst.endedAt);
+  const saleEnd = c.soldOutAt ?? Date.now();
+  const saleSeconds = Math.max(0.001, (saleEnd - c.saleStart) / 1000);
+  const admittedInSale = c.saleSeries.values("admitted", c.saleStart, saleEnd).reduce((s, x) => s + x.value, 0);
+  // Best 5-second stretch of sales, as orders per minute.
+  const sold = c.saleSeries.values("sold", c.saleStart, saleEnd).map((x) => x.value);
+  let best5 = 0;
+  for (let i = 0; i + 5 <= sold.length; i++) best5 = Math.max(best5, sold.slice(i, i + 5).reduce((a, b) => a + b, 0));
+  const sseUpdate = c.sale.histograms.sseUpdate?.summary();
+  const sseAdmit = c.sale.histograms.sseAdmitNotice?.summary();
+  const sseEventsPeak = series.peak("sse", c.saleStart, saleEnd);
+  const joined = (paced?.ok ?? 0) + (burst?.ok ?? 0);
+  const opsOf: Record<string, [number, string][]> = {
+    baseline: [[bb?.ok ?? 0, "request"]],
+    "baseline again": [[ba?.ok ?? 0, "request"]],
+    "sign-in": [[signin?.ok ?? 0, "sign-in"]],
+    [`joins at ${c.opts.pacedRate}/s`]: [[paced?.ok ?? 0, "join"]],
+    "joins, closed loop": [[burst?.ok ?? 0, "join"]],
+    "status polling": [[status?.ok ?? 0, "status read"]],
+    "SSE watchers connect": [[c.saleOpen.extra.watchers ?? 0, "watcher"]],
+    sale: [
+      [c.truth.paidOrders, "paid order"],
+      [c.sale.extra.sseEvents ?? 0, "SSE event delivered"],
+    ],
+  };
+  const baselineCpu: Record<string, number> = { baseline: c.baselineBefore.extra.serverCpuMs ?? 0, "baseline again": c.baselineAfter.extra.serverCpuMs ?? 0 };
+  const cpuCost = c.windows.flatMap((w) =>
+    (opsOf[w.name] ?? []).flatMap(([ops, label]) => {
+    if (!w.cpu || ops <= 0) return [];
+    const perOpUs: Record<string, number> = {};
+    const server = baselineCpu[w.name];
+    if (server) perOpUs["baseline server"] = Math.round((server * 1000) / ops);
+    for (const [g, sec] of Object.entries(w.cpu.byGroup)) if (sec > 0) perOpUs[g] = Math.round((sec * 1e6) / ops);
+    return [
+      {
+        phase: w.name,
+        ops,
+        per: label,
+        seconds: w.cpu.seconds,
+        perOpUs,
+        machineBusyShare: w.cpu.seconds > 0 ? Math.round((w.cpu.machineBusySec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
+        otherTenantsCpuSec: w.cpu.otherSec,
+      },
+    ];
+  }),
+  );
+  const meanBatch = c.allBatches.count > 0 ? Math.round((c.allBatches.sum / c.allBatches.count) * 10) / 10 : 0;
+
+  return {
+    runId: c.runId,
+    measuredAt: new Date().toISOString(),
+    mode: "full",
+    machine: { ...c.m, mariadb: c.mariadb, redis: c.redisVersion, loadAverage1m: { before: c.loadBefore, after: c.loadAfter } },
+    options: c.opts,
+    setup: {
+      apiProcesses: c.opts.apiWorkers,
+      admissionWorkers: c.opts.workers,
+      loadGenerators: c.opts.loadgens,
+      connections: c.opts.connections,
+      productId: c.productId,
+      redisPrefix: c.prefix,
+      kafkaTopic: c.topic,
+    },
+
+    joinsPerSec: burst?.perSec ?? 0,
+    joinPeakPerSec,
+    joinP50Ms: paced?.p50Ms ?? burst?.p50Ms ?? 0,
+    joinP95Ms: paced?.p95Ms ?? burst?.p95Ms ?? 0,
+    joinP99Ms: paced?.p99Ms ?? burst?.p99Ms ?? 0,
+    joinP99AtPerSec: paced ? paced.perSec : (burst?.perSec ?? 0),
+    joinBurstP99Ms: burst?.p99Ms ?? 0,
+    statusPerSec: status?.perSec ?? 0,
+    statusP99Ms: status?.p99Ms ?? 0,
+    signinPerSec: signin?.perSec ?? 0,
+    sseWatchers: c.saleOpen.extra.watchers ?? 0,
+    sseWatchersPerApiProcess: c.watchersPerApiProcess,
+    sseSocketsPerApiProcess: c.socketsPerApiProcess,
+    sseOpenSec: Math.round((c.saleOpen.extra.watchOpenMs ?? 0) / 100) / 10,
+    sseUpdateP50Ms: sseUpdate?.p50Ms ?? 0,
+    sseUpdateP99Ms: sseUpdate?.p99Ms ?? 0,
+    sseAdmitNoticeP99Ms: sseAdmit?.p99Ms ?? 0,
+    sseEventsPerSecPeak: sseEventsPeak,
+    admissionsPerSec: Math.round(admittedInSale / saleSeconds),
+    admissionsPerSecPeak: c.saleSeries.peak("admitted", c.saleStart, saleEnd),
+    ordersPerMin: c.truth.ordersPerMin,
+    ordersPerMinPeak: Math.round((best5 / 5) * 60),
+    timeToSellOutSec: c.soldOutAt ? Math.round(((c.soldOutAt - c.saleStart) / 1000) * 10) / 10 : null,
+    saleStalled: c.stalled,
+    sold: c.truth.sold,
+    stock: c.truth.stock,
+    oversold: c.truth.oversold,
+    duplicateOrders: c.truth.duplicateOrders,
+    paidOrders: c.truth.paidOrders,
+    pendingOrders: c.truth.pendingOrders,
+    consistent: c.truth.consistent,
+    baselinePerSec,
+    baselineBeforePerSec: bb?.perSec ?? 0,
+    baselineAfterPerSec: ba?.perSec ?? 0,
+    ratios: {
+      joins: ratio(burst?.perSec ?? 0, baselinePerSec),
+      joinPeak: ratio(joinPeakPerSec, baselinePerSec),
+      status: ratio(status?.perSec ?? 0, baselinePerSec),
+      signin: ratio(signin?.perSec ?? 0, baselinePerSec),
+    },
+    redisBytesPerShopper: c.waiting > 0 ? Math.round(roomBytes(c.roomMem) / c.waiting) : 0,
+    redisUsedMemoryDeltaPerShopper: joined > 0 ? Math.round((c.memAfter - c.memBefore) / joined) : 0,
+    peakRssBytes: c.peakRss,
+
+    endpoints: {
+      baseline: bb,
+      "auth.guest": signin,
+      [`queue.join @${c.opts.pacedRate}/s`]: paced,
+      "queue.join (closed loop)": burst,
+      "queue.status": status,
+      "queue.watch (first event)": watch,
+      "queue.status (sale pollers)": saleStatus,
+      "payment.checkout": checkout,
+    },
+    sale: {
+      extra: c.sale.extra,
+      sseUpdate: sseUpdate ?? null,
+      sseAdmitNotice: sseAdmit ?? null,
+    },
+    redis: {
+      shoppersInLine: c.waiting,
+      roomKeysBytes: roomBytes(c.roomMem),
+      prefixBytesByKind: c.roomMem.byKind,
+      usedMemoryBefore: c.memBefore,
+      usedMemoryAfterJoins: c.memAfter,
+      usedMemoryPeak: Number(c.redisInfo.used_memory_peak ?? 0),
+      commandstats: c.redisStats,
+    },
+    kafka: {
+      joinPhaseBatches: c.kafkaBatches.count,
+      joinPhaseMeanBatch: c.kafkaBatches.count > 0 ? Math.round((c.kafkaBatches.sum / c.kafkaBatches.count) * 10) / 10 : 0,
+      produceBatches: c.allBatches.count,
+      meanBatchSize: meanBatch,
+      buckets: c.allBatches.buckets,
+    },
+    cpuCost,
+    profiles: c.profiles,
+    timeline: { phases: c.windows, series: series.toJSON() },
+  };
+}
+
+/** The waiting room's own keys (room, tickets, users, expiries, left), without the rate limiters'. */
+function roomBytes(mem: { byKind: Record<string, number> }): number {
+  return Object.entries(mem.byKind)
+    .filter(([k]) => !k.startsWith("rl:"))
+    .reduce((s, [, v]) => s + v, 0);
+}
