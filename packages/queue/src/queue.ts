@@ -23,6 +23,11 @@ export interface QueueConfig {
   /** Redis key prefix; tests use a random one. */
   prefix?: string;
   heartbeatGraceSec?: number;
+  /**
+   * A waiting watcher hears "the line moved" at most this often (default 1000 ms); state changes
+   * (admitted, sold out, …) are sent at once. Bounds SSE fan-out cost to watchers × 1/s.
+   */
+  watchMinIntervalMs?: number;
   clientId?: string;
   metrics?: QueueMetrics;
 }
@@ -154,6 +159,10 @@ export class Queue {
     signal?.addEventListener("abort", onAbort);
     this.metrics.watchers.inc();
     let last = "";
+    let lastState: string | null = null;
+    let lastYieldAt = 0;
+    let holdUntil = 0;
+    const minInterval = this.config.watchMinIntervalMs ?? 1000;
     let record: TicketRecord | null = null;
     let recordVersion = -1;
     try {
@@ -174,15 +183,24 @@ export class Queue {
           }
           const status = await this.statusOf(ticket, ref, record);
           if (status.version !== last) {
-            last = status.version;
-            yield status;
+            const now = Date.now();
+            if (status.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < minInterval) {
+              // Only the numbers moved: coalesce into one update per interval.
+              holdUntil = lastYieldAt + minInterval;
+            } else {
+              last = status.version;
+              lastState = status.state;
+              lastYieldAt = now;
+              holdUntil = 0;
+              yield status;
+            }
           }
           if (TERMINAL.has(status.state)) return;
         }
         await new Promise<void>((resolve) => {
           wake = resolve;
-          // Re-check now and then even without news, to keep the heartbeat and the ETA fresh.
-          const t = setTimeout(resolve, 15_000);
+          // Re-check at the end of a coalescing hold, or now and then to keep heartbeat and ETA fresh.
+          const t = setTimeout(resolve, holdUntil ? Math.max(0, holdUntil - Date.now()) : 15_000);
           t.unref?.();
           if (dirty || signal?.aborted) resolve();
         });

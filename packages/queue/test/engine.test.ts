@@ -296,3 +296,29 @@ describe("rooms on one worker", () => {
     expect((await h.queue.store.ticket(full, stuck.seq))?.state).toBe("WAITING");
   });
 });
+
+describe("watch coalescing", () => {
+  it("sends a waiting shopper at most one 'line moved' update per second, and the final figure", async () => {
+    h = await harness("coalesce");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
+    const users = Array.from({ length: 12 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const me = joined[11]!;
+    const ac = new AbortController();
+    const seen: { at: number; ahead: number }[] = [];
+    const watching = (async () => {
+      for await (const s of h!.queue.watch(me.ticket, users[11]!, ac.signal)) seen.push({ at: Date.now(), ahead: s.ahead });
+    })();
+    await until("first update", () => seen.length >= 1);
+    expect(seen[0]!.ahead).toBe(11);
+    // Ten people ahead leave within a few hundred ms: ten snapshots, but not ten updates.
+    for (let i = 0; i < 10; i++) await h.queue.leave(joined[i]!.ticket, users[i]!);
+    await until("final figure", () => seen.at(-1)?.ahead === 1, 5000);
+    ac.abort();
+    await watching;
+    expect(seen.length).toBeLessThanOrEqual(4);
+    for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
+  });
+});
