@@ -50,7 +50,7 @@ export interface SessionSigner {
 }
 
 /** Tokens already verified, so a client polling every second pays for one HMAC, not one per poll. */
-const CACHE_MAX = 20_000;
+const CACHE_MAX = 100_000;
 
 export function createSessionSigner(secret: string): SessionSigner {
   // A key derived for sessions only: the same AUTH_SECRET also signs tickets.
@@ -104,7 +104,15 @@ export function createSessionSigner(secret: string): SessionSigner {
           kioskId: p.data.kid ?? null,
           expiresAt: p.data.exp,
         };
-        if (cache.size >= CACHE_MAX) cache.clear();
+        if (cache.size >= CACHE_MAX) {
+          // Drop the oldest tenth (Map keeps insertion order) rather than everything: a crowd bigger
+          // than the cache would otherwise re-verify every token after each clear.
+          let drop = CACHE_MAX / 10;
+          for (const k of cache.keys()) {
+            cache.delete(k);
+            if (--drop <= 0) break;
+          }
+        }
         cache.set(token, session);
         return session;
       } catch (err) {
