@@ -26,6 +26,8 @@ const schema = z.object({
   baselineDuration: int(1, 120).default(5),
   thinkMs: int(0, 60_000).default(250),
   pollMs: int(100, 60_000).default(1_000),
+  /** Longest pause between two polls of a shopper far back in line. */
+  pollMaxMs: int(100, 300_000).default(10_000),
   ttl: int(30, 3_600).default(120),
   saleTimeout: int(5, 3_600).default(120),
   profile: z.boolean().default(false),
@@ -51,6 +53,7 @@ const NUMERIC = [
   "baseline-duration",
   "think-ms",
   "poll-ms",
+  "poll-max-ms",
   "ttl",
   "sale-timeout",
   "million-count",
@@ -72,9 +75,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --baseline-duration S  seconds of each bare node:http measurement (default 5)
   --think-ms MS        think time between admission and checkout (default 250)
   --poll-ms MS         status poll interval of shoppers who do not watch (default 1000)
+  --poll-max-ms MS     far back in line they poll at half their ETA, at most this far apart (default 10000)
   --ttl S              checkout hold time of the product (default 120)
   --sale-timeout S     give up on selling out after this long (default 120)
-  --profile            run the API processes with --cpu-prof and summarise the profiles
+  --profile            CPU profiles of the API and worker per phase (through the inspector; slows them)
   --million            instead: queue shoppers for one product straight in Redis and report memory
   --million-count N    how many (default 1000000)
   --keep               keep the run's Redis keys and Kafka topic`;

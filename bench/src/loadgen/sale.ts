@@ -31,6 +31,7 @@ export interface SaleParams {
   pollUpTo: number;
   thinkMs: number;
   pollMs: number;
+  pollMaxMs: number;
   openConcurrency: number;
 }
 
@@ -201,8 +202,8 @@ export class Sale {
         continue;
       }
       this.rec.ok("status", r.ms);
-      // A considerate client: far back in line it asks less often (half its ETA, at most every 10 s).
-      wait = r.value.etaSec ? Math.min(10_000, Math.max(p.pollMs, r.value.etaSec * 500)) : p.pollMs;
+      // A considerate client: far back in line it asks less often (half its ETA, capped).
+      wait = r.value.etaSec ? Math.min(p.pollMaxMs, Math.max(p.pollMs, r.value.etaSec * 500)) : p.pollMs;
       if (r.value.state === "ADMITTED") void this.buy(i, p);
       if (TERMINAL.has(r.value.state)) {
         this.rec.add(`final_${r.value.state}`);

@@ -93,6 +93,10 @@ export function buildResult(c: Collected): BenchResult {
     ],
   };
   const baselineCpu: Record<string, number> = { baseline: c.baselineBefore.extra.serverCpuMs ?? 0, "baseline again": c.baselineAfter.extra.serverCpuMs ?? 0 };
+  const baselineCpuTotal: Record<string, number> = {
+    baseline: c.baselineBefore.extra.serverCpuTotalMs ?? 0,
+    "baseline again": c.baselineAfter.extra.serverCpuTotalMs ?? 0,
+  };
   const cpuCost = c.windows.flatMap((w) =>
     (opsOf[w.name] ?? []).flatMap(([ops, label]) => {
     if (!w.cpu || ops <= 0) return [];
@@ -108,7 +112,8 @@ export function buildResult(c: Collected): BenchResult {
         seconds: w.cpu.seconds,
         perOpUs,
         machineBusyShare: w.cpu.seconds > 0 ? Math.round((w.cpu.machineBusySec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
-        otherTenantsCpuSec: w.cpu.otherSec,
+        // The baseline server is not one of the metered groups: do not count it as another tenant.
+        otherTenantsCpuSec: Math.round(Math.max(0, w.cpu.otherSec - (baselineCpuTotal[w.name] ?? 0) / 1000) * 100) / 100,
       },
     ];
   }),
