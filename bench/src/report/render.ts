@@ -53,6 +53,8 @@ export function markdown(r: BenchResult, chartFile: string): string {
     `Measured ${r.measuredAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Linux ${m.kernel}, Node ${m.node}, MariaDB ${m.mariadb}, Redis ${m.redis}. ` +
       `1-minute load average ${m.loadAverage1m.before} before, ${m.loadAverage1m.after} after (the machine is shared).`,
     "",
+    `Code: commit ${r.code.commit}${r.code.uncommitted.length ? ` plus uncommitted changes (${r.code.uncommitted.length} files)` : ""}; API built ${r.code.apiBuiltAt ?? "?"}, queue built ${r.code.queueBuiltAt ?? "?"}.`,
+    "",
     `Setup: ${r.setup.apiProcesses} API processes (lean node:http adapter, node:cluster), ${r.setup.admissionWorkers} admission worker(s), ` +
       `${r.setup.loadGenerators} load-generator processes with ${o.connections} keep-alive connections, all on this machine with MySQL, Redis and Kafka. ` +
       `${n(o.shoppers)} shoppers, ${n(o.stock)} units, capacity ${n(o.capacity)}, think time ${o.thinkMs} ms.`,

@@ -2,7 +2,7 @@ import type { BenchOptions } from "../options.js";
 import type { ProfileSummary } from "../run/profile.js";
 import type { CpuUse } from "../run/cpu.js";
 import type { CommandStat } from "../run/redis-stats.js";
-import type { Machine } from "../run/machine.js";
+import type { CodeVersion, Machine } from "../run/machine.js";
 import type { LatencySummary } from "../stats/histogram.js";
 import type { SeriesJson } from "../stats/series.js";
 import type { EndpointFigures } from "./merge.js";
@@ -29,6 +29,7 @@ export interface BenchResult {
   measuredAt: string;
   mode: "full";
   machine: MachineInfo;
+  code: CodeVersion;
   options: BenchOptions;
   setup: {
     apiProcesses: number;

@@ -1,7 +1,7 @@
 /** Turns what a full run collected into the result JSON (figures, ratios, CPU per operation). */
 import type { BenchOptions } from "../options.js";
 import type { correctness } from "../run/db.js";
-import type { machine } from "../run/machine.js";
+import type { CodeVersion, machine } from "../run/machine.js";
 import type { ProfileSummary } from "../run/profile.js";
 import type { mergeHistograms } from "../run/prom.js";
 import type { prefixMemory } from "../run/redis-stats.js";
@@ -11,6 +11,7 @@ import type { BenchResult, PhaseWindow } from "./result.js";
 
 export interface Collected {
   runId: string;
+  code: CodeVersion;
   opts: BenchOptions;
   m: ReturnType<typeof machine>;
   mariadb: string;
@@ -125,6 +126,7 @@ export function buildResult(c: Collected): BenchResult {
     measuredAt: new Date().toISOString(),
     mode: "full",
     machine: { ...c.m, mariadb: c.mariadb, redis: c.redisVersion, loadAverage1m: { before: c.loadBefore, after: c.loadAfter } },
+    code: c.code,
     options: c.opts,
     setup: {
       apiProcesses: c.opts.apiWorkers,

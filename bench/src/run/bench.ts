@@ -23,7 +23,7 @@ import { Series } from "../stats/series.js";
 import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
 import { Loadgens } from "./loadgens.js";
-import { ROOT, load1, machine } from "./machine.js";
+import { ROOT, codeVersion, load1, machine } from "./machine.js";
 import { type Proc, RssTracker, childrenOf, freePort, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import { PhaseProfiler } from "./inspector.js";
 import type { ProfileSummary } from "./profile.js";
@@ -66,6 +66,7 @@ async function measureBaseline(gens: Loadgens, workers: number, seconds: number,
 
 export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPaths, runId: string): Promise<BenchResult> {
   const m = machine();
+  const code = codeVersion();
   const loadBefore = load1();
   log(`run ${runId} on ${m.cores} cores (${m.cpu}), node ${m.node}, load average ${loadBefore}`);
   await mkdir(paths.logDir, { recursive: true });
@@ -298,6 +299,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
 
     return buildResult({
       runId,
+      code,
       opts,
       m,
       mariadb,
