@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { UsageError, parseOptions } from "./options.js";
+
+describe("bench options", () => {
+  it("has defaults that finish in a few minutes and maps dashed flags", () => {
+    const o = parseOptions([]);
+    expect(o).toMatchObject({ shoppers: 20_000, stock: 2_000, capacity: 200, duration: 10, watchers: 10_000, million: false });
+    const p = parseOptions(["--shoppers", "500", "--paced-rate", "0", "--poll-max-ms", "30000", "--json", "out.json", "--million"]);
+    expect(p).toMatchObject({ shoppers: 500, pacedRate: 0, pollMaxMs: 30_000, json: "out.json", million: true });
+  });
+
+  it("refuses unknown flags and out-of-range values with the usage", () => {
+    expect(() => parseOptions(["--shopers", "5"])).toThrow();
+    expect(() => parseOptions(["--shoppers", "5"])).toThrow(UsageError);
+    expect(() => parseOptions(["--help"])).toThrow(/usage: npm run bench/);
+  });
+});
