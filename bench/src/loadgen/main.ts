@@ -4,6 +4,7 @@
  * phase it is told to, reporting latencies and per-second counts back over IPC.
  */
 import { randomBytes } from "node:crypto";
+import { snapshotChannel } from "@quickdeal/queue";
 import { Pool } from "undici";
 import { closedLoop, openLoop } from "./drive.js";
 import type { FromLoadgen, LoadgenConfig, PhaseRequest, PhaseResult, ToLoadgen } from "./protocol.js";
@@ -123,7 +124,7 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
       break;
     }
     case "sale-open": {
-      const times = new PublishTimes(config.redisUrl, `${config.redisPrefix}:snapshots`, config.productId);
+      const times = new PublishTimes(config.redisUrl, snapshotChannel(config.redisPrefix), config.productId);
       await times.start();
       const watchers = shoppers.filter((s) => s?.seq !== undefined && s.seq <= req.watchUpTo).length;
       const s = new Sale(config.apiOrigin, watchers, api, rec, shoppers, times, `${config.index}${randomBytes(2).toString("hex")}`);

@@ -14,7 +14,7 @@ export class PublishTimes {
 
   constructor(
     private readonly redisUrl: string,
-    /** The queue's snapshot channel: `<prefix>:snapshots` (packages/queue/src/keys.ts). */
+    /** The queue's snapshot channel (`snapshotChannel` of @quickdeal/queue). */
     private readonly channel: string,
     private readonly productId: number,
   ) {}
