@@ -14,22 +14,56 @@ export interface AdmissionOptions {
   subscriber: Redis;
   heartbeatGraceSec: number;
   metrics?: QueueMetrics;
-  /** Safety net only: a paused partition is re-tried this often even if no slot notice arrives. */
+  /** Safety net only: parked requests are re-tried this often even if no slot notice arrives. */
   safetyResumeMs?: number;
   onAdmit?: (productId: number, admitted: number) => void;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
+/** One join request taken from the log, parsed once. */
+interface Entry {
+  offset: string;
+  /** null: malformed, skipped (its offset is still resolved). */
+  msg: JoinMessage | null;
+}
+
+/**
+ * The rest of a fetched batch whose room was full or paused. Its partition is paused in kafkajs
+ * (nothing new is fetched for it) and the requests are admitted from here as slots free, instead of
+ * resuming the partition and fetching and decoding up to a MiB again for every freed slot.
+ */
+interface Parked {
+  partition: number;
+  entries: Entry[];
+  /** Index of the first request not yet done. */
+  next: number;
+  /** The consumer generation the batch came from: after a rebalance it is dropped, never acted on. */
+  generation: number;
+  resolveOffset: (offset: string) => void;
+  commit: () => Promise<void>;
+  resume: () => void;
+  draining: boolean;
+  again: boolean;
+}
+
+/** Requests for one product per `admit` call from a fresh batch (the script stops at the first it cannot admit). */
+const RUN_FROM_BATCH = 500;
+/** Per call when a few slots freed: the script parses every seq it is given. */
+const RUN_FROM_PARKED = 64;
+
 /**
  * The admission worker: a Kafka consumer group reading join requests in log order. For each run of
- * one product's requests it calls the `admit` script; when the room is full or paused it pauses the
- * partition and resumes it when a slot frees (published on the slot channel). Offsets are resolved
- * only for requests whose Redis effect is done, so a crash at any point replays at most a few
- * requests, which the script recognises by ticket state.
+ * one product's requests it calls the `admit` script; when the room is full or paused it keeps the
+ * rest of the batch in memory, pauses the partition, and admits from memory when a slot frees
+ * (published on the slot channel). Offsets are resolved only for requests whose Redis effect is
+ * done, so a crash at any point replays at most a few requests, which the script recognises by
+ * ticket state.
  */
 export class AdmissionWorker {
   private consumer: Consumer;
-  private waiting = new Map<number, Set<() => void>>();
+  /** Parked batches by partition (one partition holds one product's requests in order). */
+  private parked = new Map<number, Parked>();
+  private generation = 0;
   private safety: NodeJS.Timeout | null = null;
   admittedCount = 0;
 
@@ -48,6 +82,9 @@ export class AdmissionWorker {
       if (channel === slotChannel(this.o.store.prefix)) this.wake(Number(message));
     });
     await this.o.subscriber.subscribe(slotChannel(this.o.store.prefix));
+    // A rebalance may hand our partitions to someone else: forget parked batches (the new owner
+    // fetches from the committed offset) and let kafkajs fetch our partitions again.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.dropParked());
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
     await this.consumer.run({
@@ -57,12 +94,14 @@ export class AdmissionWorker {
       eachBatch: (payload) => this.onBatch(payload),
     });
     this.safety = setInterval(() => {
-      for (const productId of [...this.waiting.keys()]) void this.recheck(productId);
+      for (const p of [...this.parked.values()]) void this.drain(p);
     }, this.o.safetyResumeMs ?? 2000);
   }
 
   async stop(): Promise<void> {
     if (this.safety) clearInterval(this.safety);
+    this.generation++;
+    this.parked.clear();
     await this.consumer.disconnect();
   }
 
@@ -77,75 +116,127 @@ export class AdmissionWorker {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause }: EachBatchPayload) {
-    const msgs = batch.messages;
+    const entries: Entry[] = batch.messages.map((m) => ({ offset: m.offset, msg: parse(m.value) }));
+    const generation = this.generation;
     let i = 0;
-    while (i < msgs.length && isRunning() && !isStale()) {
-      const first = parse(msgs[i]?.value);
-      if (!first) {
-        this.o.log?.("skipping malformed join message", { offset: msgs[i]?.offset });
-        resolveOffset(msgs[i]?.offset as string);
-        i++;
-        continue;
-      }
-      // A run of consecutive requests for one product goes to Redis in one script call.
-      const seqs: number[] = [first.s];
-      const times: number[] = [first.t];
-      let j = i + 1;
-      while (j < msgs.length && seqs.length < 500) {
-        const m = parse(msgs[j]?.value);
-        if (!m || m.p !== first.p) break;
-        seqs.push(m.s);
-        times.push(m.t);
-        j++;
-      }
-      const now = Date.now();
-      const result = await this.o.store.admit(first.p, seqs, now, this.o.heartbeatGraceSec);
-      if (result.processed > 0) {
-        resolveOffset(msgs[i + result.processed - 1]?.offset as string);
-        for (let k = 0; k < result.processed; k++) this.o.metrics?.admissionLag.observe((now - (times[k] ?? now)) / 1000);
-      }
-      if (result.admitted > 0) {
-        this.admittedCount += result.admitted;
-        this.o.metrics?.admissions.inc({ product: String(first.p) }, result.admitted);
-        this.o.onAdmit?.(first.p, result.admitted);
-      }
-      if (result.stop !== "none") {
-        // Room full or paused: stop reading this partition until a slot frees. Unresolved
-        // requests are fetched again on resume, still in order.
+    while (i < entries.length && isRunning() && !isStale()) {
+      const r = await this.admitRun(entries, i, RUN_FROM_BATCH, resolveOffset);
+      if (r.stop) {
+        // Room full or paused: keep the rest here and stop fetching this partition until it is done.
         const resume = pause();
-        this.park(first.p, resume);
+        const p: Parked = {
+          partition: batch.partition,
+          entries,
+          next: r.next,
+          generation,
+          resolveOffset,
+          commit: () => commitOffsetsIfNecessary(),
+          resume,
+          draining: false,
+          again: false,
+        };
+        this.parked.set(batch.partition, p);
         await commitOffsetsIfNecessary();
-        // A slot may have freed between the script and the pause: look once more.
-        void this.recheck(first.p);
+        // A slot may have freed while the script ran, before we parked: look once more.
+        void this.drain(p);
         return;
       }
-      i += result.processed;
+      i = r.next;
       await heartbeat();
     }
     await commitOffsetsIfNecessary();
   }
 
-  private park(productId: number, resume: () => void) {
-    let set = this.waiting.get(productId);
-    if (!set) {
-      set = new Set();
-      this.waiting.set(productId, set);
+  /**
+   * One `admit` call for the run of consecutive requests for one product starting at `i` (malformed
+   * ones are skipped first). Resolves the offsets of what the script processed.
+   */
+  private async admitRun(
+    entries: Entry[],
+    start: number,
+    maxRun: number,
+    resolveOffset: (offset: string) => void,
+    stillOwned: () => boolean = () => true,
+  ): Promise<{ next: number; stop: boolean }> {
+    let i = start;
+    while (i < entries.length && !entries[i]?.msg) {
+      this.o.log?.("skipping malformed join message", { offset: entries[i]?.offset });
+      resolveOffset(entries[i]?.offset as string);
+      i++;
     }
-    set.add(resume);
+    const first = entries[i]?.msg;
+    if (!first) return { next: i, stop: false };
+    const seqs: number[] = [first.s];
+    let j = i + 1;
+    while (j < entries.length && seqs.length < maxRun) {
+      const m = entries[j]?.msg;
+      if (!m || m.p !== first.p) break;
+      seqs.push(m.s);
+      j++;
+    }
+    const now = Date.now();
+    const result = await this.o.store.admit(first.p, seqs, now, this.o.heartbeatGraceSec);
+    if (result.admitted > 0) {
+      this.admittedCount += result.admitted;
+      this.o.metrics?.admissions.inc({ product: String(first.p) }, result.admitted);
+      this.o.onAdmit?.(first.p, result.admitted);
+    }
+    // After a rebalance the offsets are no longer ours to resolve; the new owner replays them.
+    if (!stillOwned()) return { next: i + result.processed, stop: true };
+    if (result.processed > 0) {
+      resolveOffset(entries[i + result.processed - 1]?.offset as string);
+      for (let k = 0; k < result.processed; k++) this.o.metrics?.admissionLag.observe((now - (entries[i + k]?.msg?.t ?? now)) / 1000);
+    }
+    return { next: i + result.processed, stop: result.stop !== "none" };
   }
 
+  /** A slot freed for this product: admit from the parked batches that wait for it. */
   private wake(productId: number) {
-    const set = this.waiting.get(productId);
-    if (!set) return;
-    this.waiting.delete(productId);
-    for (const resume of set) resume();
+    for (const p of this.parked.values()) {
+      if (p.entries[p.next]?.msg?.p === productId) void this.drain(p);
+    }
   }
 
-  private async recheck(productId: number) {
-    const room = await this.o.store.room(productId).catch(() => null);
-    if (!room) return;
-    const canMove = !room.paused && ((room.admitted < room.capacity && room.reservable > 0) || (room.reservable <= 0 && room.admitted <= 0));
-    if (canMove) this.wake(productId);
+  /** Admits parked requests until the room is full again or the batch is done (then fetching resumes). */
+  private async drain(p: Parked): Promise<void> {
+    if (p.draining) {
+      // Notices arriving meanwhile need one more look afterwards, not one call each.
+      p.again = true;
+      return;
+    }
+    p.draining = true;
+    const owned = () => p.generation === this.generation && this.parked.get(p.partition) === p;
+    try {
+      do {
+        p.again = false;
+        while (p.next < p.entries.length && owned()) {
+          const r = await this.admitRun(p.entries, p.next, RUN_FROM_PARKED, p.resolveOffset, owned);
+          if (!owned()) return;
+          p.next = r.next;
+          if (r.stop) break;
+        }
+        if (!owned()) return;
+        if (p.next >= p.entries.length) {
+          this.parked.delete(p.partition);
+          p.resume();
+          await p.commit().catch(() => undefined);
+          return;
+        }
+        await p.commit().catch(() => undefined);
+      } while (p.again);
+    } catch (err) {
+      // Redis hiccup: the requests stay parked; the next notice or the safety timer tries again.
+      this.o.log?.("admission from parked batch failed", { err: String(err) });
+    } finally {
+      p.draining = false;
+    }
+  }
+
+  private dropParked() {
+    this.generation++;
+    const parked = [...this.parked.values()];
+    this.parked.clear();
+    for (const p of parked) p.resume();
   }
 }
 

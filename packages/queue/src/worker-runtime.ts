@@ -20,6 +20,9 @@ export interface WorkerConfig {
   clientId?: string;
 }
 
+/** How long admissions are gathered before the room's snapshot is published. */
+const ADMIT_PUBLISH_MS = 25;
+
 /** Everything a worker process runs: admission consumer, sweeper, snapshot publisher. Tests run it in-process. */
 export async function startWorker(cfg: WorkerConfig) {
   const metrics = cfg.metrics ?? createQueueMetrics();
@@ -39,6 +42,7 @@ export async function startWorker(cfg: WorkerConfig) {
       metrics.soldOuts.inc({ product });
     } else if (!snap.soldOut) soldOut.delete(snap.productId);
   });
+  const publishSoon = new Set<number>();
   const sweeper = new Sweeper(store, { payingGraceMs: cfg.payingGraceMs, metrics });
   const admission = new AdmissionWorker({
     kafka,
@@ -48,8 +52,16 @@ export async function startWorker(cfg: WorkerConfig) {
     subscriber,
     heartbeatGraceSec: cfg.heartbeatGraceSec,
     metrics,
-    // Admissions change what waiting shoppers see: publish at once rather than at the next tick.
-    onAdmit: (productId) => void publisher.publishRoom(productId).catch(() => undefined),
+    // Admissions change what waiting shoppers see: publish soon rather than at the next tick, but
+    // once per burst: a full room admits one shopper per freed slot, hundreds a second.
+    onAdmit: (productId) => {
+      if (publishSoon.has(productId)) return;
+      publishSoon.add(productId);
+      setTimeout(() => {
+        publishSoon.delete(productId);
+        void publisher.publishRoom(productId).catch(() => undefined);
+      }, ADMIT_PUBLISH_MS).unref();
+    },
     ...(cfg.log ? { log: cfg.log } : {}),
   });
   const joined = admission.onceJoined();
