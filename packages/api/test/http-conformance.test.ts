@@ -309,7 +309,7 @@ describe.each(kinds)("@trpc/client %s: lean == stock", (kind) => {
   });
 });
 
-describe("subscriptions over SSE (delegated to tRPC's adapter)", () => {
+describe("subscriptions over SSE (lean writes the frames; see sse-conformance.test.ts)", () => {
   it("yields tracked events and resumes from lastEventId after reconnects", async () => {
     const [stock, lean] = await both(async (target) => {
       connections = 0;
@@ -431,7 +431,7 @@ describe("CORS with credentials", () => {
     expect(other.headers.get("vary")).toContain("Origin");
   });
 
-  it("CORS headers also reach fallback (SSE) responses", async () => {
+  it("CORS headers also reach SSE responses", async () => {
     const ac = new AbortController();
     const res = await fetch(`${targets.lean.url}/api/trpc/ticks`, { headers: { origin: ORIGIN }, signal: ac.signal });
     expect(res.headers.get("content-type")).toBe("text/event-stream");

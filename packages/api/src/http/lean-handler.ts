@@ -12,11 +12,17 @@ import {
 } from "@trpc/server";
 import type { NodeHTTPCreateContextFnOptions } from "@trpc/server/adapters/node-http";
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { type HTTPErrorHandler, type TRPCRequestInfo, getHTTPStatusCode } from "@trpc/server/http";
+import {
+  type HTTPErrorHandler,
+  type TRPCRequestInfo,
+  getHTTPStatusCode,
+  parseConnectionParamsFromString,
+} from "@trpc/server/http";
 import type { TRPCResponse } from "@trpc/server/rpc";
 import { ABORTED, type BodyOutcome, TOO_LARGE, readBody } from "./body.js";
 import { type CorsOptions, createCors } from "./cors.js";
 import { assignRequestId } from "./request-id.js";
+import { createSseWriter } from "./sse.js";
 
 export type LeanCreateContextOptions = NodeHTTPCreateContextFnOptions<IncomingMessage, ServerResponse>;
 
@@ -52,6 +58,8 @@ interface Plan {
   procedures: (AnyTRPCProcedure | null)[];
   type: TRPCProcedureType | "unknown";
   accept: TRPCRequestInfo["accept"];
+  /** Subscriptions only (tRPC's httpSubscriptionLink sends them as JSON in the query). */
+  connectionParams: TRPCRequestInfo["connectionParams"];
 }
 
 const DEFAULT_MAX_BODY = 64 * 1024;
@@ -69,9 +77,10 @@ const FALLBACK_ERROR_SHAPE = {
  *
  * Plain JSON queries, mutations and httpBatchLink batches are answered here without building Fetch
  * Request/Response objects, mirroring `resolveResponse` of @trpc/server step by step (same error
- * messages, error shapes, status codes, onError calls). Subscriptions (SSE), streamed batches
- * (jsonl), HEAD, form data and anything unusual are handed to tRPC's own node adapter, so they
- * behave exactly as upstream.
+ * messages, error shapes, status codes, onError calls). GET subscriptions are written as SSE
+ * frames here too (sse.ts). Subscriptions by POST or in batches, streamed batches (jsonl), HEAD,
+ * form data and anything unusual are handed to tRPC's own node adapter, so they behave exactly as
+ * upstream.
  */
 export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandlerOptions<TRouter>): LeanHandler {
   const { router, createContext, onError } = opts;
@@ -85,6 +94,7 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
   const basePath = trimSlashes(opts.basePath ?? "/api/trpc");
   const cors = opts.cors ? createCors(opts.cors) : undefined;
   const vary = cors ? `${STOCK_VARY}, Origin` : STOCK_VARY;
+  const sse = createSseWriter({ config, onError: onError as HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>, vary });
 
   const stock = createHTTPHandler({
     router,
@@ -117,7 +127,6 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
       return null;
     }
     const params = url.searchParams;
-    if (params.has("connectionParams")) return null;
     let path = trimSlashes(trimSlashes(url.pathname).slice(basePath.length));
     // Percent-escapes need tRPC's decoding and its error for malformed ones.
     if (path.includes("%")) return null;
@@ -138,13 +147,25 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
         continue;
       }
       const t = procedure._def.type;
-      // Subscriptions are SSE; mixed types get tRPC's own error.
-      if (t === "subscription" || (type !== "unknown" && type !== t)) return null;
+      // Mixed types get tRPC's own error; SSE only for a lone GET subscription.
+      if (type !== "unknown" && type !== t) return null;
+      if (t === "subscription" && (!sse.enabled || method !== "GET" || isBatchCall)) return null;
       type = t;
       found.push(procedure);
     }
+    let connectionParams: TRPCRequestInfo["connectionParams"] = null;
+    const rawParams = params.get("connectionParams");
+    if (rawParams !== null) {
+      if (type !== "subscription") return null;
+      try {
+        connectionParams = parseConnectionParamsFromString(rawParams);
+      } catch {
+        // tRPC answers a malformed one with its JSON PARSE_ERROR (400).
+        return null;
+      }
+    }
     const accept = (req.headers["trpc-accept"] ?? null) as TRPCRequestInfo["accept"];
-    return { method, url, isBatchCall, paths, procedures: found, type, accept };
+    return { method, url, isBatchCall, paths, procedures: found, type, accept, connectionParams };
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, p: Plan, headers: OutgoingHttpHeaders) {
@@ -162,18 +183,19 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
       if (!res.writableEnded) abort.abort();
     });
 
+    const lastEventId = p.type === "subscription" ? getLastEventId(req, p.url.searchParams) : null;
     const info: TRPCRequestInfo = {
       isBatchCall: p.isBatchCall,
       accept: p.accept,
       type: p.type,
-      connectionParams: null,
+      connectionParams: p.connectionParams,
       signal: abort.signal,
       url: p.url,
       calls: p.paths.map((path, index) => ({
         batchIndex: index,
         path,
         procedure: p.procedures[index] ?? null,
-        getRawInput: async () => inputs.read(index),
+        getRawInput: lastEventId ? async () => withLastEventId(inputs.read(index), lastEventId) : async () => inputs.read(index),
         result: () => inputs.result(index),
       })),
     };
@@ -189,6 +211,23 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
       }
     }
     const ctxOrUndefined = ctxError ? undefined : ctx;
+
+    if (p.type === "subscription") {
+      await sse.serve({
+        req,
+        res,
+        headers,
+        path: p.paths[0]!,
+        procedure: p.procedures[0]!,
+        ctx,
+        ctxError,
+        abort,
+        getRawInput: info.calls[0]!.getRawInput,
+        inputResult: () => inputs.result(0),
+        lastEventId,
+      });
+      return;
+    }
 
     let allow: string | undefined;
     const call = async (index: number): Promise<RPCResult> => {
@@ -397,6 +436,18 @@ function parseInputs(
       return wasRead ? values?.[index] : undefined;
     },
   };
+}
+
+/** tRPC's getLastEventId: the EventSource header, else the query parameters a link may send. */
+function getLastEventId(req: IncomingMessage, params: URLSearchParams): string | null {
+  const header = req.headers["last-event-id"];
+  return (Array.isArray(header) ? header.join(", ") : header) ?? params.get("lastEventId") ?? params.get("Last-Event-Id");
+}
+
+/** tRPC merges the last event id into a subscription's input (an object, or none). */
+function withLastEventId(input: unknown, lastEventId: string): unknown {
+  if (isObject(input)) return { ...input, lastEventId };
+  return input ?? { lastEventId };
 }
 
 function trimSlashes(path: string): string {

@@ -1,0 +1,246 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import {
+  type AnyTRPCProcedure,
+  type AnyTRPCRouter,
+  getTRPCErrorFromUnknown,
+  getTRPCErrorShape,
+  isTrackedEnvelope,
+  TRPCError,
+} from "@trpc/server";
+import type { HTTPErrorHandler } from "@trpc/server/http";
+import { isObservable, observableToAsyncIterable } from "@trpc/server/observable";
+
+/**
+ * Subscriptions over SSE written straight to node:http, in tRPC v11's wire format.
+ *
+ * tRPC's adapter passes every event through an async-generator chain (ping, error handling),
+ * two TransformStreams, a TextEncoderStream and a WritableStream before `res.write`; here an event
+ * is one JSON.stringify and one `res.write`. What a client can see is kept: the `connected` event
+ * first, `data:` frames with `id:` for `tracked()` values (and tRPC's empty id + `restore-id`
+ * for untracked ones after an id), `ping` events while the generator is quiet, `return` when it
+ * ends, `serialized-error` with the error formatter's shape when it throws (also for errors
+ * before the first value: tRPC answers 200 and sends them in the stream), and the response simply
+ * ends at `maxDurationMs`, so EventSource reconnects with Last-Event-ID.
+ */
+
+type Config = AnyTRPCRouter["_def"]["_config"];
+
+export interface SseCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Headers already decided for the response (request id, CORS). */
+  headers: OutgoingHttpHeaders;
+  path: string;
+  procedure: AnyTRPCProcedure;
+  /** The context, or the error creating it threw. */
+  ctx: unknown;
+  ctxError: TRPCError | undefined;
+  /** Aborted when the client leaves; aborted by the stream at maxDurationMs or when it ends. */
+  abort: AbortController;
+  /** The raw input with the request's last event id merged in, as tRPC does. */
+  getRawInput: () => Promise<unknown>;
+  /** The input as errors report it. */
+  inputResult: () => unknown;
+  /** The Last-Event-ID of the request (header, else `lastEventId`/`Last-Event-Id` query param). */
+  lastEventId: string | null;
+}
+
+export interface SseWriter {
+  /** False when the router's SSE settings need tRPC's own producer (disabled, emit-and-end). */
+  enabled: boolean;
+  serve(call: SseCall): Promise<void>;
+}
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+  connection: "keep-alive",
+};
+const PING_FRAME = "event: ping\ndata: \n\n\n";
+const RETURN_FRAME = "event: return\ndata: \n\n\n";
+// A Last-Event-ID with these cannot be written back as an SSE id.
+const BAD_ID = /[\0\n\r]/;
+
+export function createSseWriter(opts: {
+  config: Config;
+  onError?: HTTPErrorHandler<AnyTRPCRouter, IncomingMessage>;
+  vary: string;
+}): SseWriter {
+  const { config, onError, vary } = opts;
+  const sse = config.sse ?? {};
+  const client = sse.client ?? {};
+  const pingEnabled = sse.ping?.enabled ?? false;
+  const pingMs = sse.ping?.intervalMs ?? 1000;
+  const pings = pingEnabled && pingMs !== Number.POSITIVE_INFINITY && pingMs > 0;
+  const maxDurationMs = sse.maxDurationMs;
+  // tRPC's producer throws for this combination on every request; let it.
+  const badPing = pingEnabled && !!client.reconnectAfterInactivityMs && pingMs > client.reconnectAfterInactivityMs;
+  const enabled = sse.enabled !== false && !sse.emitAndEndImmediately && !badPing;
+  const connectedFrame = `event: connected\ndata: ${JSON.stringify(client)}\n\n\n`;
+  const serialize = (value: unknown): unknown => config.transformer.output.serialize(value);
+
+  function errorFrame(call: SseCall, cause: unknown): string {
+    const error = getTRPCErrorFromUnknown(cause);
+    const ctx = call.ctxError ? undefined : call.ctx;
+    const input = call.inputResult();
+    onError?.({ error, path: call.path, input, ctx, type: "subscription", req: call.req });
+    const shape = getTRPCErrorShape({ config, ctx, error, input, path: call.path, type: "subscription" });
+    return `event: serialized-error\ndata: ${JSON.stringify(serialize(shape))}\n\n\n`;
+  }
+
+  async function serve(call: SseCall): Promise<void> {
+    const { req, res, abort, path } = call;
+    let iterable: AsyncIterable<unknown> | undefined;
+    let failure: unknown;
+    try {
+      if (call.ctxError) throw call.ctxError;
+      // Middlewares (auth), input parsing, then the resolver, which returns the generator.
+      const data: unknown = await call.procedure({
+        path,
+        getRawInput: call.getRawInput,
+        ctx: call.ctx,
+        type: "subscription",
+        signal: abort.signal,
+        batchIndex: 0,
+      });
+      if (isObservable(data)) iterable = observableToAsyncIterable(data, abort.signal);
+      else if (isAsyncIterable(data)) iterable = data;
+      else {
+        failure = new TRPCError({
+          message: `Subscription ${path} did not return an observable or a AsyncGenerator`,
+          code: "INTERNAL_SERVER_ERROR",
+        });
+      }
+    } catch (cause) {
+      // tRPC reports a failed call here and again when the stream carries it (errorFrame).
+      const error = getTRPCErrorFromUnknown(cause);
+      onError?.({
+        error,
+        path,
+        input: call.inputResult(),
+        ctx: call.ctxError ? undefined : call.ctx,
+        type: "subscription",
+        req,
+      });
+      failure = error;
+    }
+
+    if (res.destroyed) {
+      // Gone while the procedure ran: a generator that never started has nothing to clean up.
+      void iterable?.[Symbol.asyncIterator]().return?.().catch(noop);
+      return;
+    }
+    const headers = call.headers;
+    Object.assign(headers, SSE_HEADERS);
+    headers.vary = vary;
+    // A status set by the context or a procedure wins, as in tRPC's adapter.
+    res.writeHead(res.statusCode, headers);
+    if (!iterable) {
+      res.end(connectedFrame + errorFrame(call, failure));
+      return;
+    }
+    // The first frame carries the headers out at once.
+    res.write(connectedFrame);
+    await pump(call, iterable);
+  }
+
+  async function pump(call: SseCall, iterable: AsyncIterable<unknown>): Promise<void> {
+    const { res, abort } = call;
+    const iterator = iterable[Symbol.asyncIterator]();
+    let lastEventId = call.lastEventId && !BAD_ID.test(call.lastEventId) ? call.lastEventId : null;
+    let stopped = false;
+    let draining: (() => void) | null = null;
+
+    const ping = pings
+      ? setTimeout(function onPing() {
+          // A full buffer already tells the client the stream lives.
+          if (!stopped && draining === null) res.write(PING_FRAME);
+          ping?.refresh();
+        }, pingMs)
+      : undefined;
+    ping?.unref();
+
+    // Client gone, maxDurationMs, or server shutdown: stop writing, end the generator.
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      clearTimeout(ping);
+      clearTimeout(deadline);
+      res.off("close", stop);
+      res.off("drain", onDrain);
+      draining?.();
+      if (!abort.signal.aborted) abort.abort();
+      // Queued behind a pending next(): the generator returns at its next yield, so its finally
+      // (unsubscribing from the queue) runs.
+      iterator.return?.().catch(noop);
+      if (!res.writableEnded) res.end();
+    };
+    const deadline = maxDurationMs ? setTimeout(stop, maxDurationMs) : undefined;
+    deadline?.unref();
+    const onDrain = () => draining?.();
+    res.on("close", stop);
+    res.on("drain", onDrain);
+    if (abort.signal.aborted) stop();
+
+    try {
+      while (!stopped) {
+        const step = await iterator.next();
+        if (stopped) return;
+        if (step.done) {
+          finish(RETURN_FRAME);
+          return;
+        }
+        const value: unknown = step.value;
+        let frame: string;
+        if (isTrackedEnvelope(value)) {
+          lastEventId = value[0];
+          frame = `data: ${JSON.stringify(serialize(value[1]))}\nid: ${value[0]}\n\n\n`;
+        } else if (lastEventId === null) {
+          frame = `data: ${JSON.stringify(serialize(value))}\n\n\n`;
+        } else {
+          // tRPC clears the id for an untracked value, then restores the last one.
+          frame = `data: ${JSON.stringify(serialize(value))}\nid: \n\n\nevent: restore-id\ndata: \nid: ${lastEventId}\n\n\n`;
+        }
+        ping?.refresh();
+        if (!res.write(frame) && !stopped) {
+          // Pull nothing more until the socket takes it (watch() coalesces what piles up meanwhile).
+          await new Promise<void>((resolve) => {
+            draining = resolve;
+          });
+          draining = null;
+        }
+      }
+    } catch (cause) {
+      if (stopped) return;
+      if (isAbortError(cause)) {
+        finish("");
+        return;
+      }
+      // A value that did not serialise leaves the generator suspended at its yield.
+      iterator.return?.().catch(noop);
+      finish(errorFrame(call, cause));
+    }
+
+    function finish(last: string) {
+      stopped = true;
+      clearTimeout(ping);
+      clearTimeout(deadline);
+      res.off("close", stop);
+      res.off("drain", onDrain);
+      res.end(last);
+    }
+  }
+
+  return { enabled, serve };
+}
+
+function noop(): void {}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+function isAbortError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
+}
