@@ -8,26 +8,28 @@ import { readCookie, SESSION_COOKIE } from "./cookies.js";
  * request and only when a procedure needs it.
  */
 export function authenticate(ctx: Context): Promise<Authenticated | null> {
-  ctx.auth ??= resolve(ctx);
+  ctx.auth ??= Promise.resolve(resolve(ctx));
   return ctx.auth;
 }
 
-async function resolve(ctx: Context): Promise<Authenticated | null> {
+// Synchronous: verifying is a cached lookup or one HMAC, so no promise job per step.
+function resolve(ctx: Context): Authenticated | null {
+  const { sessions } = ctx.services;
   const authz = ctx.req.header("authorization");
   if (authz) {
     const m = /^Bearer\s+(\S+)$/i.exec(authz);
     if (!m?.[1]) return null;
-    const session = await ctx.services.sessions.verify(m[1]);
+    const session = sessions.check(m[1]);
     return session ? { session, via: "bearer" } : null;
   }
   const param = ctx.req.connectionParams?.token;
   if (param) {
-    const session = await ctx.services.sessions.verify(param);
+    const session = sessions.check(param);
     return session ? { session, via: "bearer" } : null;
   }
   const token = readCookie(ctx.req.header("cookie"), SESSION_COOKIE);
   if (!token) return null;
-  const session = await ctx.services.sessions.verify(token);
+  const session = sessions.check(token);
   return session ? { session, via: "cookie" } : null;
 }
 
