@@ -164,6 +164,21 @@ describe("payment.checkout over HTTP", () => {
     expect(await ordersFor(productId)).toHaveLength(n);
   });
 
+  it("a payment attempt id already used for another purchase → CONFLICT, nothing taken, the ticket stays admitted", async () => {
+    const productId = await insertProduct(api.services, { stock: 3, capacity: 2 });
+    const first = await admitted(productId);
+    const second = await admitted(productId);
+    const k = key();
+    await first.client.payment.checkout.mutate({ ticket: first.ticket, card: CARD, idempotencyKey: k });
+    const e = await rejects(second.client.payment.checkout.mutate({ ticket: second.ticket, card: CARD, idempotencyKey: k }), "CONFLICT");
+    expect(e.data?.reason).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await stockOf(api.services, productId)).toBe(2);
+    expect(await ordersFor(productId)).toHaveLength(1);
+    expect((await second.client.queue.status.query({ ticket: second.ticket })).state).toBe("ADMITTED");
+    const o = await second.client.payment.checkout.mutate({ ticket: second.ticket, card: CARD, idempotencyKey: key() });
+    expect(o.status).toBe("PAID");
+  });
+
   it("refuses another user's ticket and hides their orders", async () => {
     const productId = await insertProduct(api.services, { stock: 3, capacity: 1 });
     const owner = await admitted(productId);

@@ -2,16 +2,22 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type Database, isCheckViolation, isDuplicateKey, order, product } from "@quickdeal/db";
 import { type Queue, QueueError } from "@quickdeal/queue";
 import { TRPCError } from "@trpc/server";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Channel } from "../auth/session.js";
+import type { ProductCache } from "../catalog/product-cache.js";
 import { asTRPCError, fail } from "../errors.js";
 import type { ApiMetrics } from "../metrics.js";
 import { type CardInput, GatewayError, type PaymentGateway } from "./gateway.js";
+import { type OrderWriter, SoldOutError } from "./order-writer.js";
 import { type OrderView, orderById, orderForAttempt } from "./orders.js";
 
 export interface CheckoutDeps {
   db: Database;
+  /** Groups the process's stock transactions and paid marks (see order-writer.ts). */
+  orders: OrderWriter;
+  /** Price and names of the product (cached per process). */
+  products: ProductCache;
   queue: Queue;
   gateway: PaymentGateway;
   log: Logger;
@@ -63,21 +69,9 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
   const ref = await call(() => Promise.resolve(queue.verify(input.ticket, buyer.userId)));
   const ticketId = `${ref.productId}:${ref.seq}`;
 
-  // 1. A repeated submit (same ticket or same idempotency key) returns what the first one made.
-  const earlier = await orderForAttempt(db, ticketId, input.idempotencyKey);
-  if (earlier) {
-    if (earlier.userId !== buyer.userId || earlier.ticketId !== ticketId) {
-      throw fail("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "This payment attempt id was already used for another purchase.");
-    }
-    if (earlier.status === "PAID") {
-      // Heal the room if the first run died between the commit and the slot release (idempotent).
-      await queue.checkout.complete(input.ticket, buyer.userId, earlier.id).catch(() => undefined);
-      return { order: earlier, outcome: "repeat" };
-    }
-    return { order: await waitForOther(deps, input, buyer, ticketId), outcome: "repeat" };
-  }
-
-  // 2. Hold the slot: only one payment per ticket can be in flight.
+  // 1. Hold the slot: only one payment per ticket can be in flight. A repeated submit is told
+  //    apart here, without a MySQL read on the way of every first submit: its ticket is PAYING
+  //    (wait for the first one), PURCHASED (its order), or no longer admitted (look for its order).
   let begun: Awaited<ReturnType<Queue["checkout"]["begin"]>>;
   try {
     begun = await queue.checkout.begin(input.ticket, buyer.userId);
@@ -85,6 +79,8 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
     if (err instanceof QueueError && err.code === "ALREADY_PAYING") {
       return { order: await waitForOther(deps, input, buyer, ticketId), outcome: "repeat" };
     }
+    const earlier = await earlierAttempt(deps, buyer, input, ticketId);
+    if (earlier) return earlier;
     throw asTRPCError(err);
   }
   if (begun.alreadyPurchased) {
@@ -93,49 +89,51 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
     throw fail("CONFLICT", "ALREADY_PURCHASED", "This ticket was already used for a purchase.");
   }
 
-  // 3. Short transaction: the product row is locked only from the guarded UPDATE to COMMIT.
-  let orderId: number;
-  let amountMinor: number;
-  let currency: string;
-  try {
-    ({ orderId, amountMinor, currency } = await db.transaction(async (tx) => {
-      const [p] = await tx
-        .select({ priceMinor: product.priceMinor, currency: product.currency })
-        .from(product)
-        .where(eq(product.id, ref.productId));
-      if (!p) throw fail("NOT_FOUND", "NOT_FOUND", "This product no longer exists.");
-      // Take the unit before inserting the order: the order's foreign key takes a shared lock on the
-      // product row, and two checkouts each holding it while waiting to upgrade would deadlock.
-      const [res] = await tx
-        .update(product)
-        .set({ stock: sql`${product.stock} - 1` })
-        .where(and(eq(product.id, ref.productId), gt(product.stock, 0)));
-      if (res.affectedRows !== 1) throw fail("CONFLICT", "SOLD_OUT", "Sorry, this product just sold out.");
-      const [created] = await tx
-        .insert(order)
-        .values({
-          userId: buyer.userId,
-          productId: ref.productId,
-          ticketId,
-          amountMinor: p.priceMinor,
-          currency: p.currency,
-          status: "PENDING",
-          idempotencyKey: input.idempotencyKey,
-          channel: buyer.channel,
-          kioskId: buyer.kioskId,
-        })
-        .$returningId();
-      if (!created) throw new Error("order insert returned no id");
-      return { orderId: created.id, amountMinor: p.priceMinor, currency: p.currency };
-    }));
-  } catch (err) {
+  // 2. Price and names from the process's product cache (admin edits clear it everywhere).
+  const p = await deps.products.byId(ref.productId).catch(async (err: unknown) => {
     await abandon(deps, input, buyer);
+    throw err;
+  });
+  if (!p) {
+    await abandon(deps, input, buyer);
+    throw fail("NOT_FOUND", "NOT_FOUND", "This product no longer exists.");
+  }
+
+  // 3. Short transaction, shared with the process's other checkouts of this product: take the
+  //    unit (guarded stock decrement) and insert the PENDING order.
+  const createdAt = new Date();
+  let orderId: number;
+  try {
+    orderId = await deps.orders.place({
+      userId: buyer.userId,
+      productId: ref.productId,
+      ticketId,
+      amountMinor: p.priceMinor,
+      currency: p.currency,
+      idempotencyKey: input.idempotencyKey,
+      channel: buyer.channel,
+      kioskId: buyer.kioskId,
+      createdAt,
+    });
+  } catch (err) {
     if (isDuplicateKey(err)) {
+      // The ticket, the key or this shopper already has an order: say which.
+      const earlier = await orderForAttempt(db, ticketId, input.idempotencyKey).catch(() => null);
+      if (earlier?.status === "PAID" && earlier.userId === buyer.userId && earlier.ticketId === ticketId) {
+        await queue.checkout.complete(input.ticket, buyer.userId, earlier.id).catch(() => undefined);
+        return { order: earlier, outcome: "repeat" };
+      }
+      await abandon(deps, input, buyer);
+      if (earlier && (earlier.userId !== buyer.userId || earlier.ticketId !== ticketId)) {
+        throw fail("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "This payment attempt id was already used for another purchase.");
+      }
       throw fail("CONFLICT", "ALREADY_PURCHASED", "You already bought this product.");
     }
-    if (isCheckViolation(err)) throw fail("CONFLICT", "SOLD_OUT", "Sorry, this product just sold out.");
+    await abandon(deps, input, buyer);
+    if (err instanceof SoldOutError || isCheckViolation(err)) throw fail("CONFLICT", "SOLD_OUT", "Sorry, this product just sold out.");
     throw err;
   }
+  const { priceMinor: amountMinor, currency } = p;
 
   // 4. Charge, with a key per attempt (a retry after a decline is a new attempt with a new order id).
   const chargeKey = `qd-order-${orderId}`;
@@ -177,11 +175,7 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
 
   // 5. Record the payment. If that fails, cancel the charge rather than keep money without an order.
   try {
-    const [res] = await db
-      .update(order)
-      .set({ status: "PAID", paymentRef: charged.ref })
-      .where(and(eq(order.id, orderId), eq(order.status, "PENDING")));
-    if (res.affectedRows !== 1) throw new Error(`order ${orderId} is no longer pending`);
+    if (!(await deps.orders.markPaid(orderId, charged.ref))) throw new Error(`order ${orderId} is no longer pending`);
   } catch (err) {
     log.error({ err, orderId }, "could not mark the order paid; voiding the charge");
     if (!(await voidCharge(deps, chargeKey, orderId))) {
@@ -204,9 +198,46 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
   await queue.checkout.complete(input.ticket, buyer.userId, orderId).catch((err: unknown) => {
     log.error({ err, orderId, ticketId }, "order paid but the room was not updated; reconcile will fix it");
   });
-  const paid = await orderById(db, orderId);
-  if (!paid) throw new Error(`order ${orderId} vanished after payment`);
+  // The view from what we wrote, rather than reading the order back.
+  const paid: OrderView = {
+    id: orderId,
+    productId: ref.productId,
+    productName: p.name,
+    productSlug: p.slug,
+    imageUrl: p.imageUrl,
+    ticketId,
+    amountMinor,
+    currency,
+    status: "PAID",
+    paymentRef: charged.ref,
+    channel: buyer.channel,
+    kioskId: buyer.kioskId,
+    createdAt: createdAt.toISOString(),
+  };
   return { order: paid, outcome: "paid" };
+}
+
+/**
+ * What an earlier submit of this ticket or key made, as the answer to this one (a repeat), or a
+ * conflict when the key was used for another purchase; null when there is none.
+ */
+async function earlierAttempt(
+  deps: CheckoutDeps,
+  buyer: Buyer,
+  input: CheckoutInput,
+  ticketId: string,
+): Promise<{ order: OrderView; outcome: Outcome } | null> {
+  const earlier = await orderForAttempt(deps.db, ticketId, input.idempotencyKey);
+  if (!earlier) return null;
+  if (earlier.userId !== buyer.userId || earlier.ticketId !== ticketId) {
+    throw fail("CONFLICT", "IDEMPOTENCY_KEY_REUSED", "This payment attempt id was already used for another purchase.");
+  }
+  if (earlier.status === "PAID") {
+    // Heal the room if the first run died between the commit and the slot release (idempotent).
+    await deps.queue.checkout.complete(input.ticket, buyer.userId, earlier.id).catch(() => undefined);
+    return { order: earlier, outcome: "repeat" };
+  }
+  return { order: await waitForOther(deps, input, buyer, ticketId), outcome: "repeat" };
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
