@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { RateLimitConfig } from "./config.js";
 import { fail } from "./errors.js";
 
@@ -17,15 +17,29 @@ export interface RateLimiters {
   reset(name: LimitName, key: string): Promise<void>;
 }
 
+/**
+ * Limits counted in each API process's memory instead of Redis. A join is idempotent (a second one
+ * returns the same ticket), so the per-user join limit only bounds how hard one session can make
+ * a process work; checking it in Redis cost a Lua script per join, as much as the join it guards.
+ * With N processes a user gets at most N times the limit, which buys nothing. The per-IP join
+ * limit stays in Redis: it is what stops one address with many guest sessions (a bot farm)
+ * grabbing places, and that must hold across processes.
+ */
+const LOCAL: ReadonlySet<LimitName> = new Set<LimitName>(["joinPerUser"]);
+
 export function createRateLimiters(redis: Redis, prefix: string, config: RateLimitConfig, log: Logger): RateLimiters {
-  const limiters = {} as Record<LimitName, RateLimiterRedis>;
+  const limiters = {} as Record<LimitName, RateLimiterAbstract>;
   for (const name of Object.keys(config) as LimitName[]) {
-    limiters[name] = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}:rl:${name}`,
-      points: config[name].points,
-      duration: config[name].durationSec,
-    });
+    const opts = { keyPrefix: `${prefix}:rl:${name}`, points: config[name].points, duration: config[name].durationSec };
+    limiters[name] = LOCAL.has(name)
+      ? new RateLimiterMemory(opts)
+      : new RateLimiterRedis({
+          ...opts,
+          storeClient: redis,
+          // Once a key has used its points, refuse it from memory until its window ends: a
+          // client hammering past its limit costs no Redis call (answers stay the same).
+          inMemoryBlockOnConsumed: config[name].points,
+        });
   }
   return {
     async consume(checks) {
