@@ -1,8 +1,10 @@
 /**
  * What one SSE event costs the server: the same tRPC subscription (an async generator woken by a
- * broadcast, yielding `tracked(version, status)` like queue.watch) served two ways —
- *   stock:  tRPC's node adapter (what the API's lean handler hands subscriptions to today),
- *   direct: node:http calling the procedure through createCaller and writing the SSE frames itself.
+ * broadcast, yielding `tracked(version, status)` like queue.watch) served three ways —
+ *   stock:  tRPC's node adapter (what the API's lean handler used to hand subscriptions to),
+ *   direct: node:http calling the procedure through createCaller and writing the SSE frames itself,
+ *   lean:   the API's lean handler (packages/api/src/http/sse.ts), from packages/api/dist: it is
+ *           skipped when the API is not built (`npm run build -w @quickdeal/api`).
  * The server runs in a child process; this process holds the streams and broadcasts ticks.
  *
  *   node bench/dist/micro/sse-cost.js [--watchers 2000] [--ticks 10] [--interval-ms 1000]
@@ -11,10 +13,11 @@
 import { fork } from "node:child_process";
 import { once, setMaxListeners } from "node:events";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { initTRPC, tracked } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -24,7 +27,13 @@ import { SseParser } from "../loadgen/sse.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 import { memStatus } from "../run/procs.js";
 
-type Mode = "stock" | "direct";
+type Mode = "stock" | "direct" | "lean";
+
+// Only the HTTP layer of the built API, not its services (keeps the server's RSS comparable).
+const LEAN_HTTP = join(ROOT, "packages/api/dist/http/index.js");
+type LeanModule = {
+  createLeanHandler(opts: { router: unknown; basePath?: string }): (req: IncomingMessage, res: ServerResponse) => void;
+};
 
 // ------------------------------------------------------------------ server (child process)
 function buildRouter() {
@@ -86,8 +95,11 @@ function buildRouter() {
 
 async function serve(mode: Mode): Promise<void> {
   const { t, router, tick } = buildRouter();
-  const server =
-    mode === "stock"
+  const lean =
+    mode === "lean" ? ((await import(pathToFileURL(LEAN_HTTP).href)) as LeanModule).createLeanHandler({ router }) : null;
+  const server = lean
+    ? createServer(lean)
+    : mode === "stock"
       ? createServer(createHTTPHandler({ router, basePath: "/api/trpc/" }))
       : createServer((req, res) => {
           const url = new URL(req.url ?? "/", "http://localhost");
@@ -214,7 +226,10 @@ async function main(): Promise<void> {
   const intervalMs = Number(values["interval-ms"] ?? 1000);
   const loadBefore = load1();
   const results: Measured[] = [];
-  for (const mode of ["stock", "direct"] as const) {
+  const modes: Mode[] = ["stock", "direct"];
+  if (existsSync(LEAN_HTTP)) modes.push("lean");
+  else console.log(`lean    skipped: ${LEAN_HTTP} is missing (build the API first)`);
+  for (const mode of modes) {
     const r = await measure(mode, watchers, ticks, intervalMs);
     console.log(
       `${mode.padEnd(7)} ${r.watchers} watchers × ${r.ticks} ticks: ${r.delivered} events (${Math.round(r.deliveredShare * 100)}%), ` +
