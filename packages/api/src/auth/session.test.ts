@@ -66,6 +66,9 @@ describe("session tokens", () => {
     expect(Buffer.from(sig.slice(0, -1) + variant, "base64url").equals(Buffer.from(sig, "base64url"))).toBe(true);
     expect(signer.check(`${part(token, 0)}.${part(token, 1)}.${sig.slice(0, -1)}${variant}`)).toBeNull();
 
+    // A character whose low byte is a valid one ("Ł" is U+0141, "A" is 0x41).
+    const wide = `${sig.slice(0, 5)}${String.fromCharCode(0x100 + sig.charCodeAt(5))}${sig.slice(6)}`;
+    expect(signer.check(`${part(token, 0)}.${part(token, 1)}.${wide}`)).toBeNull();
     expect(signer.check(`${token}.x`)).toBeNull();
     expect(signer.check(`${token}x`)).toBeNull();
     expect(signer.check("not-a-token")).toBeNull();

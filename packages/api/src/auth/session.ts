@@ -100,10 +100,9 @@ export function createSessionSigner(secret: string): SessionSigner {
     if (!acceptableHeader(token.slice(0, dot1))) return null;
     // Compare the canonical encodings, not decoded bytes: base64url decoding ignores stray
     // characters and the last character's spare bits, so decoded bytes would accept variants.
-    const given = token.slice(dot2 + 1);
+    const given = Buffer.from(token.slice(dot2 + 1));
     if (given.length !== SIG_LENGTH) return null;
-    const expected = mac(token.slice(0, dot2));
-    if (!timingSafeEqual(Buffer.from(given, "latin1"), Buffer.from(expected, "latin1"))) return null;
+    if (!timingSafeEqual(given, Buffer.from(mac(token.slice(0, dot2))))) return null;
 
     const claims = decodeJson(token.slice(dot1 + 1, dot2));
     if (!claims || claims.iss !== ISSUER) return null;
