@@ -20,11 +20,17 @@ interface Pending {
  * join that arrives meanwhile rides in the next one (group commit). One request per join costs
  * ~0.4 ms of CPU in kafkajs; 500 per request cost ~12 µs each. One request in flight also keeps
  * the log in the order the sequence numbers were handed out.
+ *
+ * Before each send it lingers a moment unless a full batch is already waiting: at ~1,800 joins/s
+ * the in-flight send alone gathered only 13–15 joins per batch, and the broker's CPU goes per
+ * request more than per message. The linger adds at most `lingerMs` to a join's latency.
  */
 export class JoinLog {
   private producer: Producer;
   private queue: Pending[] = [];
   private flushing = false;
+  /** Ends the current linger early (a full batch is waiting). */
+  private lingerDone: (() => void) | null = null;
   private connected: Promise<void> | null = null;
   /** Partition count of the topic, learnt on connect; null falls back to kafkajs' key hashing. */
   private partitions: number | null = null;
@@ -36,6 +42,9 @@ export class JoinLog {
     readonly topic: string,
     private readonly maxBatch = 2000,
     private readonly onBatch?: (size: number) => void,
+    private readonly lingerMs = 3,
+    /** Send at once, without lingering, when this many joins wait. */
+    private readonly fullBatch = 500,
   ) {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
@@ -48,6 +57,7 @@ export class JoinLog {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ msg, resolve, reject });
       if (!this.flushing) void this.flush();
+      else if (this.lingerDone && this.queue.length >= this.fullBatch) this.lingerDone();
     });
   }
 
@@ -88,6 +98,7 @@ export class JoinLog {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        if (this.lingerMs > 0 && this.queue.length < this.fullBatch) await this.linger();
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           await this.connect();
@@ -111,6 +122,20 @@ export class JoinLog {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Waits `lingerMs`, or less if a full batch gathers meanwhile. */
+  private linger(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.lingerMs);
+      this.lingerDone = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => {
+      this.lingerDone = null;
+    });
   }
 
   async close(): Promise<void> {

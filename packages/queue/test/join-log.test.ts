@@ -1,0 +1,41 @@
+// The join log's batching against the real broker.
+import { afterAll, describe, expect, it } from "vitest";
+import { JoinLog } from "../src/join-log.js";
+import { createKafka, ensureTopic } from "../src/kafka.js";
+import { KAFKA_BROKERS } from "./env.js";
+import { randomTopic } from "./helpers.js";
+
+const kafka = createKafka(KAFKA_BROKERS, "join-log-test");
+const logs: JoinLog[] = [];
+afterAll(() => Promise.all(logs.map((l) => l.close())));
+
+async function joinLog(lingerMs: number, fullBatch: number): Promise<JoinLog> {
+  const topic = randomTopic("joinlog");
+  await ensureTopic(createKafka(KAFKA_BROKERS, "test-admin"), topic, 2);
+  const log = new JoinLog(kafka, topic, 2000, undefined, lingerMs, fullBatch);
+  logs.push(log);
+  return log;
+}
+
+const joins = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ p: 1 + (i % 2), s: from + i, u: `u${from + i}`, t: Date.now() }));
+
+describe("join log", () => {
+  it("lingers so that joins arriving together go out in one produce request", async () => {
+    const log = await joinLog(5, 500);
+    await Promise.all(joins(300).map((m) => log.append(m)));
+    // Without the linger the first join would leave alone and the other 299 in a second request.
+    expect(log.batches).toBe(1);
+    expect(log.messages).toBe(300);
+    await Promise.all(joins(3, 300).map((m) => log.append(m)));
+    expect(log.batches).toBe(2);
+  });
+
+  it("stops lingering as soon as a full batch waits", async () => {
+    const log = await joinLog(60_000, 100);
+    const started = Date.now();
+    await Promise.all(joins(150).map((m) => log.append(m)));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(log.messages).toBe(150);
+  });
+});
