@@ -128,7 +128,7 @@ export function createSseWriter(opts: {
 
     if (res.destroyed) {
       // Gone while the procedure ran: a generator that never started has nothing to clean up.
-      void iterable?.[Symbol.asyncIterator]().return?.().catch(noop);
+      if (iterable) close(iterable[Symbol.asyncIterator]());
       return;
     }
     const headers = call.headers;
@@ -173,7 +173,7 @@ export function createSseWriter(opts: {
       if (!abort.signal.aborted) abort.abort();
       // Queued behind a pending next(): the generator returns at its next yield, so its finally
       // (unsubscribing from the queue) runs.
-      iterator.return?.().catch(noop);
+      close(iterator);
       if (!res.writableEnded) res.end();
     };
     const deadline = maxDurationMs ? setTimeout(stop, maxDurationMs) : undefined;
@@ -218,7 +218,7 @@ export function createSseWriter(opts: {
         return;
       }
       // A value that did not serialise leaves the generator suspended at its yield.
-      iterator.return?.().catch(noop);
+      close(iterator);
       finish(errorFrame(call, cause));
     }
 
@@ -236,6 +236,15 @@ export function createSseWriter(opts: {
 }
 
 function noop(): void {}
+
+/** Ends an iterator without waiting; a misbehaving return() must not throw into a timer or event. */
+function close(iterator: AsyncIterator<unknown>): void {
+  try {
+    iterator.return?.()?.catch(noop);
+  } catch {
+    // nothing left to clean up that we could reach
+  }
+}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
