@@ -54,8 +54,8 @@ describe("OrderWriter", () => {
     const productId = await newProduct(10);
     const orders = Array.from({ length: 10 }, () => orderFor(productId));
     const ids = await Promise.all(orders.map((o) => w.place(o)));
-    // The first goes alone at once; the nine that arrive meanwhile share the next transaction.
-    expect(w.transactions).toBe(2);
+    expect(w.transactions).toBe(1);
+    expect(w.placed).toBe(10);
     expect(new Set(ids).size).toBe(10);
     const rows = await rowsOf(productId);
     for (const [k, o] of orders.entries()) {
@@ -70,7 +70,7 @@ describe("OrderWriter", () => {
     const w = new OrderWriter(handle.pool);
     const productId = await newProduct(4);
     const twice = randomUUID();
-    // a goes alone; [b, c, c2, d, e] needs 5 units where 3 are left, and c2 repeats c's shopper.
+    // The group needs 6 units where 4 are left, and c2 repeats c's shopper.
     const [a, b, c, c2, d, e] = [
       orderFor(productId),
       orderFor(productId),
@@ -81,6 +81,7 @@ describe("OrderWriter", () => {
     ] as NewOrder[];
     const results = await Promise.allSettled([a, b, c, c2, d, e].map((o) => w.place(o as NewOrder)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "rejected"]);
+    expect(w.transactions).toBe(7);
     expect(isDuplicateKey((results[3] as PromiseRejectedResult).reason)).toBe(true);
     expect((results[5] as PromiseRejectedResult).reason).toBeInstanceOf(SoldOutError);
     const rows = await rowsOf(productId);
