@@ -79,7 +79,11 @@ async function run(deps: CheckoutDeps, buyer: Buyer, input: CheckoutInput): Prom
     if (err instanceof QueueError && err.code === "ALREADY_PAYING") {
       return { order: await waitForOther(deps, input, buyer, ticketId), outcome: "repeat" };
     }
-    const earlier = await earlierAttempt(deps, buyer, input, ticketId);
+    // A lookup that fails must not hide why the ticket cannot pay.
+    const earlier = await earlierAttempt(deps, buyer, input, ticketId).catch((e: unknown) => {
+      if (e instanceof TRPCError) throw e;
+      return null;
+    });
     if (earlier) return earlier;
     throw asTRPCError(err);
   }
