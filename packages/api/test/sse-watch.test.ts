@@ -59,6 +59,11 @@ describe("queue.watch over the lean SSE path", () => {
     const held = await holder.client.queue.join.mutate({ productId });
     const g = await guest(api);
     const t = await g.client.queue.join.mutate({ productId });
+    // Once the holder is admitted the waiting ticket's status stays put (first in line).
+    await until(async () => {
+      const s = await g.client.queue.status.query({ ticket: t.ticket });
+      return s.state === "WAITING" && s.ahead === 0;
+    });
     const before = await openWatchers();
 
     const streams = await Promise.all(
