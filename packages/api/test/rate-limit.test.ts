@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { defaultRateLimits, type RateLimitConfig } from "../src/config.js";
 import { createRateLimiters } from "../src/rate-limit.js";
 import { REDIS_URL } from "./env.js";
@@ -60,13 +60,31 @@ describe("rate limiters", () => {
     // Idempotent joins: another process may serve the same user up to its own limit.
     await b.consume([["joinPerUser", "u1"]]);
     expect(await redis.exists(`${prefix}:rl:joinPerUser:u1`)).toBe(0);
-    // Both checks together: the spent one refuses the request.
+    // Both checks together: the spent one refuses the request, without spending the IP's point.
     await refused(a.consume([
       ["joinPerUser", "u1"],
       ["joinPerIp", "10.0.0.3"],
     ]));
+    expect(await redis.exists(`${prefix}:rl:joinPerIp:10.0.0.3`)).toBe(0);
     await a.reset("joinPerUser", "u1");
     await a.consume([["joinPerUser", "u1"]]);
     await redis.del(`${prefix}:rl:joinPerIp:10.0.0.3`);
+  });
+
+  it("opens a new per-user window once the old one ends", async () => {
+    vi.useFakeTimers({ now: Date.now(), toFake: ["Date"] });
+    try {
+      const limits = createRateLimiters(redis, `rl${randomUUID().slice(0, 8)}`, config, log);
+      for (let i = 0; i < 3; i++) await limits.consume([["joinPerUser", "u9"]]);
+      const err = await refused(limits.consume([["joinPerUser", "u9"]]));
+      expect(err.message).toMatch(/Please wait (59|60) seconds/);
+      vi.advanceTimersByTime(59_000);
+      await refused(limits.consume([["joinPerUser", "u9"]]));
+      vi.advanceTimersByTime(1_000);
+      for (let i = 0; i < 3; i++) await limits.consume([["joinPerUser", "u9"]]);
+      await refused(limits.consume([["joinPerUser", "u9"]]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
