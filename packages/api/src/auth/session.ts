@@ -122,6 +122,11 @@ export function createSessionSigner(secret: string): SessionSigner {
       kioskId: p.data.kid ?? null,
       expiresAt: p.data.exp,
     };
+    remember(token, session);
+    return session;
+  }
+
+  function remember(token: string, session: Session): void {
     if (cache.size >= CACHE_MAX) {
       // Drop the oldest tenth (Map keeps insertion order) rather than everything: a crowd bigger
       // than the cache would otherwise re-verify every token after each clear.
@@ -132,7 +137,6 @@ export function createSessionSigner(secret: string): SessionSigner {
       }
     }
     cache.set(token, session);
-    return session;
   }
 
   return {
@@ -153,7 +157,11 @@ export function createSessionSigner(secret: string): SessionSigner {
         }),
       ).toString("base64url");
       const signingInput = `${HEADER}.${payload}`;
-      return { token: `${signingInput}.${mac(signingInput)}`, session: { ...claims, expiresAt } };
+      const token = `${signingInput}.${mac(signingInput)}`;
+      const session: Session = { ...claims, expiresAt };
+      // The process that signed a token in usually serves its next request too: skip its verify.
+      if (ttlSec > 0) remember(token, { ...session });
+      return { token, session };
     },
     async verify(token) {
       return check(token);
