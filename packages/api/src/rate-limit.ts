@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { RateLimitConfig, RateLimitRule } from "./config.js";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimitConfig } from "./config.js";
 import { fail } from "./errors.js";
 
 export type LimitName = keyof RateLimitConfig;
@@ -28,48 +28,12 @@ export interface RateLimiters {
  */
 const LOCAL: ReadonlySet<LimitName> = new Set<LimitName>(["joinPerUser"]);
 
-/**
- * A fixed window per key, opened by its first request (as rate-limiter-flexible counts), in a
- * Map swept once per window. Synchronous and allocation-light: rate-limiter-flexible's memory
- * limiter costs a promise, a record and a timer per key (~10 µs a join in the profiles).
- */
-class LocalWindow {
-  private readonly windows = new Map<string, { used: number; endsAt: number }>();
-  private readonly durationMs: number;
-  private nextSweep = 0;
-
-  constructor(private readonly rule: RateLimitRule) {
-    this.durationMs = rule.durationSec * 1000;
-  }
-
-  /** Spends a point: 0 if allowed, else milliseconds until the key's window ends. */
-  consume(key: string, now = Date.now()): number {
-    if (now >= this.nextSweep) this.sweep(now);
-    const w = this.windows.get(key);
-    if (w === undefined || w.endsAt <= now) {
-      this.windows.set(key, { used: 1, endsAt: now + this.durationMs });
-      return 0;
-    }
-    w.used++;
-    return w.used > this.rule.points ? w.endsAt - now : 0;
-  }
-
-  delete(key: string): void {
-    this.windows.delete(key);
-  }
-
-  private sweep(now: number): void {
-    for (const [key, w] of this.windows) if (w.endsAt <= now) this.windows.delete(key);
-    this.nextSweep = now + this.durationMs;
-  }
-}
-
 export function createRateLimiters(redis: Redis, prefix: string, config: RateLimitConfig, log: Logger): RateLimiters {
-  const local = new Map<LimitName, LocalWindow>();
+  const local = new Map<LimitName, RateLimiterMemory>();
   const shared = new Map<LimitName, RateLimiterRedis>();
   for (const name of Object.keys(config) as LimitName[]) {
     if (LOCAL.has(name)) {
-      local.set(name, new LocalWindow(config[name]));
+      local.set(name, new RateLimiterMemory({ points: config[name].points, duration: config[name].durationSec }));
       continue;
     }
     shared.set(
@@ -101,7 +65,13 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
       let waitMs = 0;
       for (const [name, key] of checks) {
         const l = local.get(name);
-        if (l) waitMs = Math.max(waitMs, l.consume(key));
+        if (!l) continue;
+        try {
+          await l.consume(key);
+        } catch (err) {
+          if (!(err instanceof RateLimiterRes)) throw err;
+          waitMs = Math.max(waitMs, err.msBeforeNext);
+        }
       }
       // Already refused: the shared limits' points are not spent, and Redis is not asked.
       if (waitMs > 0) refuse(waitMs);
@@ -120,7 +90,7 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
       if (waitMs > 0) refuse(waitMs);
     },
     async reset(name, key) {
-      local.get(name)?.delete(key);
+      await local.get(name)?.delete(key);
       await shared.get(name)?.delete(key);
     },
   };
