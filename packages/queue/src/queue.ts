@@ -151,8 +151,14 @@ export class Queue {
     const ref = this.verify(ticket, userId);
     let wake: (() => void) | null = null;
     let dirty = true;
-    const off = this.rooms.on(ref.productId, () => {
+    let holdUntil = 0;
+    let heldLeftCount = -1;
+    const off = this.rooms.on(ref.productId, (snap: PublishedSnapshot) => {
       dirty = true;
+      // While a waiting watcher's numbers are held back, only a snapshot that may change its state
+      // (reached by the serving point, sold out, someone left) wakes it early: otherwise every
+      // snapshot, one per burst of admissions, woke every watcher to compute a status it then held.
+      if (holdUntil && !snap.soldOut && snap.serving < ref.seq && snap.leftCount === heldLeftCount) return;
       wake?.();
     });
     const onAbort = () => wake?.();
@@ -161,7 +167,6 @@ export class Queue {
     let last = "";
     let lastState: string | null = null;
     let lastYieldAt = 0;
-    let holdUntil = 0;
     const minInterval = this.config.watchMinIntervalMs ?? 1000;
     let record: TicketRecord | null = null;
     let recordVersion = -1;
@@ -182,11 +187,14 @@ export class Queue {
             }
           }
           const status = await this.statusOf(ticket, ref, record);
+          // A hold that ran out with nothing new to say must not keep waking the loop (or muting it).
+          if (holdUntil && Date.now() >= holdUntil) holdUntil = 0;
           if (status.version !== last) {
             const now = Date.now();
             if (status.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < minInterval) {
               // Only the numbers moved: coalesce into one update per interval.
               holdUntil = lastYieldAt + minInterval;
+              heldLeftCount = room.leftCount;
             } else {
               last = status.version;
               lastState = status.state;

@@ -225,7 +225,9 @@ describe("leaving and abandoned tickets", () => {
     const users = Array.from({ length: 3 }, () => randomUUID());
     const joined: TicketStatus[] = [];
     for (const u of users) joined.push(await h.queue.join(u, productId));
-    await new Promise((r) => setTimeout(r, 2500));
+    // Past the grace: the join's own heartbeat is flushed up to a second later and counted in whole
+    // seconds, so 1 s of grace needs more than 3 s of silence to be sure.
+    await new Promise((r) => setTimeout(r, 4000));
     // Only the third shopper is still watching.
     await h.queue.store.heartbeat(productId, [joined[2]!.seq], Date.now());
     await h.startWorker();
@@ -364,5 +366,39 @@ describe("watch coalescing", () => {
     await watching;
     expect(seen.length).toBeLessThanOrEqual(4);
     for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("a waiting watcher whose updates are held back still hears its admission at once", async () => {
+    // A long interval, so a held update and a prompt one cannot be confused.
+    h = await harness("held", { watchMinIntervalMs: 5000 });
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
+    const users = Array.from({ length: 3 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    await h.startWorker();
+    await until("first admitted", async () => (await h!.queue.status(joined[0]!.ticket, users[0]!)).state === "ADMITTED");
+    const ac = new AbortController();
+    const seen: { at: number; state: string; ahead: number }[] = [];
+    const watching = (async () => {
+      for await (const s of h!.queue.watch(joined[2]!.ticket, users[2]!, ac.signal)) {
+        seen.push({ at: Date.now(), state: s.state, ahead: s.ahead });
+      }
+    })();
+    await until("first update", () => seen.length >= 1);
+    expect(seen[0]).toMatchObject({ state: "WAITING", ahead: 1 });
+    // The one ahead leaves: "0 ahead" is held back for the interval...
+    await h.queue.leave(joined[1]!.ticket, users[1]!);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toHaveLength(1);
+    // ...but the slot freed by the first buyer admits us, and that is not held back.
+    const freedAt = Date.now();
+    await h.queue.checkout.begin(joined[0]!.ticket, users[0]!);
+    await h.queue.checkout.complete(joined[0]!.ticket, users[0]!, 1);
+    await until("admitted", () => seen.some((s) => s.state === "ADMITTED"), 4000);
+    const admitted = seen.find((s) => s.state === "ADMITTED")!;
+    expect(admitted.at - freedAt).toBeLessThan(2500);
+    ac.abort();
+    await watching;
   });
 });
