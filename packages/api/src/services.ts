@@ -9,6 +9,7 @@ import { ProductCache } from "./catalog/product-cache.js";
 import type { ApiConfig } from "./config.js";
 import { type ApiMetrics, createApiMetrics } from "./metrics.js";
 import { FakeGateway, type PaymentGateway } from "./payment/gateway.js";
+import { OrderWriter } from "./payment/order-writer.js";
 import { createRateLimiters, type RateLimiters } from "./rate-limit.js";
 
 /** Everything procedures use, built once per process and handed to the context factory. */
@@ -24,6 +25,8 @@ export interface Services {
   log: Logger;
   metrics: { registry: Registry; api: ApiMetrics };
   products: ProductCache;
+  /** Group-commits the checkouts of this process (one stock transaction per product at a time). */
+  orders: OrderWriter;
   sessions: SessionSigner;
   /** Recent room figures for the operator charts. */
   series: RoomSeries;
@@ -78,6 +81,7 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     log,
     metrics: { registry, api },
     products,
+    orders: new OrderWriter(dbHandle.pool),
     sessions: createSessionSigner(config.authSecret),
     series,
 

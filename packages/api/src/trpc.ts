@@ -2,7 +2,7 @@
  * tRPC setup: context type, error shape, SSE settings and the four kinds of procedure.
  * Only root.ts builds the router; domain routers are plain objects.
  */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { assertTrustedOrigin, authenticate } from "./auth/authenticate.js";
 import type { Role, Session } from "./auth/session.js";
@@ -57,19 +57,24 @@ export const middleware = t.middleware;
  * Each tRPC middleware level costs several object spreads per call (the largest tRPC item in the
  * request profiles), so protected procedures do this and the role check in one middleware.
  */
-function observe(ctx: Context, path: string, type: string, started: number, code: string, cause: unknown): void {
+function observe(
+  ctx: Context,
+  path: string,
+  type: string,
+  started: number,
+  result: { ok: true } | { ok: false; error: TRPCError },
+): void {
   const { metrics, log } = ctx.services;
-  metrics.api.observeCall(path, code, (performance.now() - started) / 1000);
-  if (code === "INTERNAL_SERVER_ERROR") {
-    log.error({ reqId: ctx.requestId, path, type, err: cause }, "procedure failed");
+  metrics.api.observeCall(path, result.ok ? "OK" : result.error.code, (performance.now() - started) / 1000);
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    log.error({ reqId: ctx.requestId, path, type, err: result.error.cause ?? result.error }, "procedure failed");
   }
 }
 
 const observed = t.procedure.use(async ({ ctx, path, type, next }) => {
   const started = performance.now();
   const result = await next();
-  if (result.ok) observe(ctx, path, type, started, "OK", null);
-  else observe(ctx, path, type, started, result.error.code, result.error.cause ?? result.error);
+  observe(ctx, path, type, started, result);
   return result;
 });
 
@@ -88,12 +93,11 @@ function requireRole(roles: readonly Role[]) {
       session = auth.session;
       via = auth.via;
     } catch (err) {
-      observe(ctx, path, type, started, err instanceof TRPCError ? err.code : "INTERNAL_SERVER_ERROR", err);
+      observe(ctx, path, type, started, { ok: false, error: getTRPCErrorFromUnknown(err) });
       throw err;
     }
     const result = await next({ ctx: { session, sessionVia: via } });
-    if (result.ok) observe(ctx, path, type, started, "OK", null);
-    else observe(ctx, path, type, started, result.error.code, result.error.cause ?? result.error);
+    observe(ctx, path, type, started, result);
     return result;
   });
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { QueueError } from "./errors.js";
 import type { TicketRef } from "./types.js";
 
@@ -16,11 +17,10 @@ export function signTicket(secret: string, ref: TicketRef): string {
 
 /**
  * Tickets already verified (ticket → its fields): a shopper polls the same ticket every second or
- * so, and a Map lookup is ~20× cheaper than the HMAC. Bounded like the session cache (~250 B per
+ * so, and a cache lookup is ~20× cheaper than the HMAC. Bounded, least recently used out (~250 B per
  * entry); a ticket's validity never changes, only its secret could, so the secret is kept too.
  */
-const CACHE_MAX = 100_000;
-const verified = new Map<string, { secret: string; ref: Readonly<TicketRef> }>();
+const verified = new LRUCache<string, { secret: string; ref: Readonly<TicketRef> }>({ max: 100_000 });
 
 export function verifyTicket(secret: string, ticket: unknown): TicketRef {
   if (typeof ticket !== "string" || ticket.length > 200) throw badTicket();
@@ -36,14 +36,6 @@ export function verifyTicket(secret: string, ticket: unknown): TicketRef {
   const [version, productId, seq, userId] = body.split(".");
   if (version !== VERSION || !productId || !seq || !userId) throw badTicket();
   const ref = { productId: Number(productId), seq: Number(seq), userId };
-  if (verified.size >= CACHE_MAX) {
-    // Oldest tenth first (insertion order), not everything at once.
-    let drop = CACHE_MAX / 10;
-    for (const k of verified.keys()) {
-      verified.delete(k);
-      if (--drop <= 0) break;
-    }
-  }
   verified.set(ticket, { secret, ref: { ...ref } });
   return ref;
 }

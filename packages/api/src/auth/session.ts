@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 
 /**
@@ -87,7 +88,7 @@ export function createSessionSigner(secret: string): SessionSigner {
   const mac = (signingInput: string) => createHmac("sha256", key).update(signingInput).digest("base64url");
   // Imported once: given raw bytes, jose imports a WebCrypto key on every call.
   const signingKey = crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const cache = new Map<string, Session>();
+  const cache = new LRUCache<string, Session>({ max: CACHE_MAX });
 
   function check(token: string): Session | null {
     if (token.length > 2048) return null;
@@ -126,21 +127,8 @@ export function createSessionSigner(secret: string): SessionSigner {
       kioskId: p.data.kid ?? null,
       expiresAt: p.data.exp,
     };
-    remember(token, session);
-    return session;
-  }
-
-  function remember(token: string, session: Session): void {
-    if (cache.size >= CACHE_MAX) {
-      // Drop the oldest tenth (Map keeps insertion order) rather than everything: a crowd bigger
-      // than the cache would otherwise re-verify every token after each clear.
-      let drop = CACHE_MAX / 10;
-      for (const k of cache.keys()) {
-        cache.delete(k);
-        if (--drop <= 0) break;
-      }
-    }
     cache.set(token, session);
+    return session;
   }
 
   return {
@@ -163,7 +151,7 @@ export function createSessionSigner(secret: string): SessionSigner {
         .sign(await signingKey);
       const session: Session = { ...claims, expiresAt };
       // The process that signed a token in usually serves its next request too: skip its verify.
-      if (ttlSec > 0) remember(token, { ...session });
+      if (ttlSec > 0) cache.set(token, { ...session });
       return { token, session };
     },
     async verify(token) {

@@ -203,15 +203,3 @@ export class OrderWriter {
     });
   }
 }
-
-const writers = new WeakMap<Pool, OrderWriter>();
-
-/** One writer per pool (per process), so all checkouts of the process share its groups. */
-export function orderWriterFor(pool: Pool): OrderWriter {
-  let w = writers.get(pool);
-  if (!w) {
-    w = new OrderWriter(pool);
-    writers.set(pool, w);
-  }
-  return w;
-}

@@ -2,7 +2,6 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { TEST_CARDS } from "../payment/gateway.js";
 import { checkout } from "../payment/checkout.js";
-import { orderWriterFor } from "../payment/order-writer.js";
 import { card, idempotencyKey, ticket } from "../inputs.js";
 import { publicProcedure, shopperProcedure } from "../trpc.js";
 
@@ -19,7 +18,7 @@ export const paymentRouter = {
       return checkout(
         {
           db: s.db,
-          orders: orderWriterFor(s.dbHandle.pool),
+          orders: s.orders,
           products: s.products,
           queue: s.queue,
           gateway: s.gateway,
