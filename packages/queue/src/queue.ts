@@ -32,6 +32,15 @@ export interface QueueConfig {
   metrics?: QueueMetrics;
 }
 
+/** What a watcher computed: the status, and what it needs to know about the room it came from. */
+interface WatchedStatus {
+  status: TicketStatus;
+  leftCount: number;
+  roomVersion: number;
+  /** Set when the ticket's record was read from Redis for this status. */
+  record?: TicketRecord | null;
+}
+
 /**
  * The waiting room as the API sees it: join, status, watch, leave, and the checkout slot.
  * Admission itself runs in the worker (see admission.ts).
@@ -170,56 +179,89 @@ export class Queue {
     const minInterval = this.config.watchMinIntervalMs ?? 1000;
     let record: TicketRecord | null = null;
     let recordVersion = -1;
+    let timer: NodeJS.Timeout | undefined;
     try {
       while (!signal?.aborted) {
         if (dirty) {
           dirty = false;
-          const room: PublishedSnapshot | null = await this.rooms.get(ref.productId);
-          if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
           // A ticket's record only changes together with the room's version: re-read it then (only
           // tickets at or past the serving point ever have a record read).
-          if (record && !TERMINAL.has(record.state) && recordVersion !== room.version) record = null;
-          if (!record || !TERMINAL.has(record.state)) {
-            const left = await this.rooms.leftSeqs(ref.productId);
-            if (!record && needsRecord(ref, room, left)) {
-              record = await this.store.ticket(ref.productId, ref.seq);
-              recordVersion = room.version;
-            }
+          const seen = this.rooms.peek(ref.productId);
+          if (record && !TERMINAL.has(record.state) && recordVersion !== seen?.version) record = null;
+          // Most wake-ups are a waiting ticket behind the serving point: computed from memory, no awaits.
+          const status: WatchedStatus = this.statusNow(ticket, ref, record) ?? (await this.loadStatus(ticket, ref, record));
+          if (status.record !== undefined) {
+            record = status.record;
+            recordVersion = status.roomVersion;
           }
-          const status = await this.statusOf(ticket, ref, record);
+          const current = status.status;
           // A hold that ran out with nothing new to say must not keep waking the loop (or muting it).
           if (holdUntil && Date.now() >= holdUntil) holdUntil = 0;
-          if (status.version !== last) {
+          if (current.version !== last) {
             const now = Date.now();
-            if (status.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < minInterval) {
+            if (current.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < minInterval) {
               // Only the numbers moved: coalesce into one update per interval.
               holdUntil = lastYieldAt + minInterval;
-              heldLeftCount = room.leftCount;
+              heldLeftCount = status.leftCount;
             } else {
-              last = status.version;
-              lastState = status.state;
+              last = current.version;
+              lastState = current.state;
               lastYieldAt = now;
               holdUntil = 0;
-              yield status;
+              yield current;
             }
           }
-          if (TERMINAL.has(status.state)) return;
+          if (TERMINAL.has(current.state)) return;
         }
         await new Promise<void>((resolve) => {
           wake = resolve;
           // Re-check at the end of a coalescing hold, or now and then to keep heartbeat and ETA fresh.
-          const t = setTimeout(resolve, holdUntil ? Math.max(0, holdUntil - Date.now()) : 15_000);
-          t.unref?.();
+          timer = setTimeout(resolve, holdUntil ? Math.max(0, holdUntil - Date.now()) : 15_000);
           if (dirty || signal?.aborted) resolve();
         });
+        // A watcher woken by a snapshot must not leave its timer behind: thousands of them would
+        // pile up and fire later for nothing.
+        clearTimeout(timer);
         wake = null;
         dirty = true;
       }
     } finally {
+      clearTimeout(timer);
       off();
       signal?.removeEventListener("abort", onAbort);
       this.metrics.watchers.dec();
     }
+  }
+
+  /**
+   * A watcher's status from what this process holds in memory, or null when that needs Redis
+   * (room or left list not loaded, or the ticket's record is needed and not known).
+   */
+  private statusNow(ticket: string, ref: TicketRef, record: TicketRecord | null): WatchedStatus | null {
+    const room = this.rooms.peek(ref.productId);
+    if (!room) return null;
+    const left = this.rooms.leftSeqsNow(ref.productId);
+    if (!left) return null;
+    if (!record && needsRecord(ref, room, left)) return null;
+    const status = computeStatus(ticket, ref, room, record, left);
+    if (status.state === "WAITING") this.heartbeats.mark(ref.productId, ref.seq);
+    return { status, leftCount: room.leftCount, roomVersion: room.version };
+  }
+
+  private async loadStatus(ticket: string, ref: TicketRef, known: TicketRecord | null): Promise<WatchedStatus> {
+    const room = await this.rooms.get(ref.productId);
+    if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
+    let record = known;
+    let fresh: TicketRecord | null | undefined;
+    if (!record || !TERMINAL.has(record.state)) {
+      const left = await this.rooms.leftSeqs(ref.productId);
+      if (!record && needsRecord(ref, room, left)) {
+        record = await this.store.ticket(ref.productId, ref.seq);
+        fresh = record;
+      }
+    }
+    const status = await this.statusOf(ticket, ref, record);
+    return { status, leftCount: room.leftCount, roomVersion: room.version, record: fresh };
   }
 
   async leave(ticket: string, userId: string): Promise<TicketStatus> {

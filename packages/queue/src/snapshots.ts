@@ -14,17 +14,24 @@ type Listener = (room: PublishedSnapshot) => void;
  * Each API process keeps the latest snapshot of every room in memory, fed by ONE Redis
  * subscription, and fans updates out to its watchers. A room seen for the first time is read from
  * Redis once.
+ *
+ * Watchers hear a room at most once per `notifyIntervalMs`, with its newest snapshot: every
+ * checkout this process completes refreshes the room, and calling 20,000 listeners once per
+ * checkout (hundreds a second) cost more API CPU than the checkouts themselves.
  */
 export class RoomCache {
   private rooms = new Map<number, PublishedSnapshot>();
   private left = new Map<number, { count: number; serving: number; seqs: number[] }>();
   private listeners = new Map<number, Set<Listener>>();
   private loading = new Map<number, Promise<PublishedSnapshot | null>>();
+  private pending = new Map<number, NodeJS.Timeout>();
+  private notifiedAt = new Map<number, number>();
   private started: Promise<void> | null = null;
 
   constructor(
     private readonly store: RoomStore,
     private readonly subscriber: Redis,
+    private readonly notifyIntervalMs = 50,
   ) {}
 
   start(): Promise<void> {
@@ -75,13 +82,22 @@ export class RoomCache {
 
   /** Sorted seqs of waiting tickets that left ahead of the serving point. */
   async leftSeqs(productId: number): Promise<number[]> {
+    const known = this.leftSeqsNow(productId);
+    if (known) return known;
+    const room = this.rooms.get(productId);
+    if (!room) return [];
+    const seqs = await this.store.leftAhead(productId, room.serving);
+    this.left.set(productId, { count: room.leftCount, serving: room.serving, seqs });
+    return seqs;
+  }
+
+  /** The left list when this process already has it for the newest snapshot, without a Redis call. */
+  leftSeqsNow(productId: number): number[] | undefined {
     const room = this.rooms.get(productId);
     if (!room || room.leftCount === 0) return [];
     const cached = this.left.get(productId);
     if (cached && cached.count === room.leftCount && cached.serving === room.serving) return cached.seqs;
-    const seqs = await this.store.leftAhead(productId, room.serving);
-    this.left.set(productId, { count: room.leftCount, serving: room.serving, seqs });
-    return seqs;
+    return undefined;
   }
 
   on(productId: number, listener: Listener): () => void {
@@ -101,8 +117,21 @@ export class RoomCache {
     const prev = this.rooms.get(snap.productId);
     if (prev && prev.version > snap.version && prev.seq >= snap.seq) return;
     this.rooms.set(snap.productId, snap);
-    const set = this.listeners.get(snap.productId);
-    if (set) for (const l of set) l(snap);
+    const id = snap.productId;
+    if (!this.listeners.has(id) || this.pending.has(id)) return;
+    // Even with no wait, a timer gathers the snapshots of one burst into one pass over the watchers.
+    const wait = Math.max(0, (this.notifiedAt.get(id) ?? 0) + this.notifyIntervalMs - Date.now());
+    const timer = setTimeout(() => this.notify(id), wait);
+    timer.unref();
+    this.pending.set(id, timer);
+  }
+
+  private notify(productId: number): void {
+    this.pending.delete(productId);
+    this.notifiedAt.set(productId, Date.now());
+    const snap = this.rooms.get(productId);
+    const set = this.listeners.get(productId);
+    if (snap && set) for (const l of set) l(snap);
   }
 
   watcherCount(): number {
