@@ -8,7 +8,7 @@ import { slotChannel } from "./keys.js";
 import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
 import { loadRoomConfig, reconcileRoom } from "./rooms.js";
 import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
-import { TERMINAL, computeStatus, needsRecord } from "./status.js";
+import { TERMINAL, computeStatus, needsRecord, watchIntervalMs } from "./status.js";
 import { RoomStore, type TicketRecord } from "./store.js";
 import { signTicket, ticketId, verifyTicket } from "./ticket.js";
 import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
@@ -24,10 +24,12 @@ export interface QueueConfig {
   prefix?: string;
   heartbeatGraceSec?: number;
   /**
-   * A waiting watcher hears "the line moved" at most this often (default 1000 ms); state changes
+   * A waiting watcher hears "the line moved" at most this often (default 1000 ms), and, far back,
+   * as rarely as `watchMaxIntervalMs` (default 5000 ms; see watchIntervalMs); state changes
    * (admitted, sold out, …) are sent at once. Bounds SSE fan-out cost to watchers × 1/s.
    */
   watchMinIntervalMs?: number;
+  watchMaxIntervalMs?: number;
   clientId?: string;
   metrics?: QueueMetrics;
 }
@@ -177,6 +179,7 @@ export class Queue {
     let lastState: string | null = null;
     let lastYieldAt = 0;
     const minInterval = this.config.watchMinIntervalMs ?? 1000;
+    const maxInterval = this.config.watchMaxIntervalMs ?? 5000;
     let record: TicketRecord | null = null;
     let recordVersion = -1;
     let timer: NodeJS.Timeout | undefined;
@@ -199,9 +202,10 @@ export class Queue {
           if (holdUntil && Date.now() >= holdUntil) holdUntil = 0;
           if (current.version !== last) {
             const now = Date.now();
-            if (current.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < minInterval) {
+            const interval = watchIntervalMs(current.etaSec, minInterval, maxInterval);
+            if (current.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < interval) {
               // Only the numbers moved: coalesce into one update per interval.
-              holdUntil = lastYieldAt + minInterval;
+              holdUntil = lastYieldAt + interval;
               heldLeftCount = status.leftCount;
             } else {
               last = current.version;

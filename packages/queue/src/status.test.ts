@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeStatus, etaSeconds, needsRecord, peopleAhead } from "./status.js";
+import { computeStatus, etaSeconds, needsRecord, peopleAhead, watchIntervalMs } from "./status.js";
 import type { RoomSnapshot } from "./types.js";
 
 const room = (over: Partial<RoomSnapshot> = {}): RoomSnapshot => ({
@@ -70,5 +70,27 @@ describe("computeStatus", () => {
     const a = computeStatus("t", ref, room(), null, []);
     const b = computeStatus("t", ref, room({ serving: 11 }), null, []);
     expect(a.version).not.toBe(b.version);
+  });
+});
+
+describe("watch interval", () => {
+  it("is the minimum near the front and grows with the ETA up to the maximum", () => {
+    expect(watchIntervalMs(0, 1000, 5000)).toBe(1000);
+    expect(watchIntervalMs(20, 1000, 5000)).toBe(1000);
+    expect(watchIntervalMs(60, 1000, 5000)).toBe(3000);
+    expect(watchIntervalMs(600, 1000, 5000)).toBe(5000);
+    // No rate known yet: the longest.
+    expect(watchIntervalMs(null, 1000, 5000)).toBe(5000);
+    // A maximum below the minimum means a fixed interval.
+    expect(watchIntervalMs(600, 2000, 1000)).toBe(2000);
+  });
+
+  it("never moves a shown ETA by more than ~5 % between updates when the line moves at its pace", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 21, max: 99 }), (eta) => {
+        const ms = watchIntervalMs(eta, 1000, 5000);
+        return ms / 1000 <= eta * 0.05 + 1e-9;
+      }),
+    );
   });
 });

@@ -60,6 +60,19 @@ export function computeStatus(
   return status;
 }
 
+/**
+ * How often a waiting watcher hears "the line moved": every `minMs` near the front, less often the
+ * further back, so that an update never moves the ETA it shows by more than ~5 % (ETA / 20), and
+ * at most `maxMs` apart. A shopper 10 minutes away gains nothing from a new figure every second,
+ * and each one is a write to every watcher's socket. Changes of state (admitted, sold out) are not
+ * held back at all.
+ */
+export function watchIntervalMs(etaSec: number | null, minMs: number, maxMs: number): number {
+  const max = Math.max(minMs, maxMs);
+  if (etaSec === null) return max;
+  return Math.min(max, Math.max(minMs, etaSec * 50));
+}
+
 export const TERMINAL: ReadonlySet<TicketState> = new Set(["PURCHASED", "EXPIRED", "SOLD_OUT", "LEFT"]);
 
 function includes(sorted: readonly number[], x: number): boolean {

@@ -345,7 +345,8 @@ describe("rooms on one worker", () => {
 
 describe("watch coalescing", () => {
   it("sends a waiting shopper at most one 'line moved' update per second, and the final figure", async () => {
-    h = await harness("coalesce");
+    // Without an admission rate the ETA is long, which would stretch the interval: pin it to 1 s.
+    h = await harness("coalesce", { watchMaxIntervalMs: 1000 });
     const db = testDb();
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
     const users = Array.from({ length: 12 }, () => randomUUID());
@@ -366,6 +367,37 @@ describe("watch coalescing", () => {
     await watching;
     expect(seen.length).toBeLessThanOrEqual(4);
     for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it("a shopper whose ETA is minutes away hears the line move less often, up to the maximum interval", async () => {
+    h = await harness("far", { watchMinIntervalMs: 500, watchMaxIntervalMs: 2000 });
+    const db = testDb();
+    // No admissions yet: the ETA is the worst case, one room turn per TTL (minutes here).
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1, checkoutTtlSec: 60 });
+    const users = Array.from({ length: 12 }, () => randomUUID());
+    const joined: TicketStatus[] = [];
+    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const me = joined[11]!;
+    const ac = new AbortController();
+    const seen: { at: number; ahead: number; eta: number | null }[] = [];
+    const watching = (async () => {
+      for await (const s of h!.queue.watch(me.ticket, users[11]!, ac.signal)) seen.push({ at: Date.now(), ahead: s.ahead, eta: s.etaSec });
+    })();
+    await until("first update", () => seen.length >= 1);
+    expect(seen[0]!.eta).toBeGreaterThan(100);
+    const started = Date.now();
+    // One person ahead leaves every 150 ms for ~1.5 s.
+    for (let i = 0; i < 10; i++) {
+      await h.queue.leave(joined[i]!.ticket, users[i]!);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await until("final figure", () => seen.at(-1)?.ahead === 1, 6000);
+    ac.abort();
+    await watching;
+    // At the 500 ms minimum this would have been 3-4 updates; at the 2 s maximum, one or two.
+    expect(seen.length).toBeLessThanOrEqual(3);
+    expect(seen[1]!.at - started).toBeGreaterThanOrEqual(1900);
+    for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(1900);
   });
 
   it("a waiting watcher whose updates are held back still hears its admission at once", async () => {
