@@ -290,9 +290,9 @@ export class Queue {
     },
     complete: async (ticket: string, userId: string, orderId: number): Promise<void> => {
       const ref = this.verify(ticket, userId);
-      await this.store.complete(ref.productId, ref.seq, orderId);
-      await this.redis.publish(slotChannel(this.store.prefix), String(ref.productId));
-      await this.rooms.refresh(ref.productId);
+      // One script: the ticket, the freed slot's message to the workers, and the room as it is now.
+      const r = await this.store.complete(ref.productId, ref.seq, orderId);
+      this.rooms.acceptRead(r.room, r.leftCount);
     },
     abandon: async (ticket: string, userId: string, now = Date.now()): Promise<void> => {
       const ref = this.verify(ticket, userId);

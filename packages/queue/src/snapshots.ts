@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { snapshotChannel } from "./keys.js";
-import type { RoomStore } from "./store.js";
+import type { RoomCounters, RoomStore } from "./store.js";
 import type { RoomSnapshot } from "./types.js";
 
 export interface PublishedSnapshot extends RoomSnapshot {
@@ -71,7 +71,13 @@ export class RoomCache {
   /** Reads the room from Redis now (after this process changed it, or on first sight). */
   async refresh(productId: number): Promise<PublishedSnapshot | null> {
     const [room, leftCount] = await Promise.all([this.store.room(productId), this.store.redis.zcard(this.store.keys(productId).left)]);
+    return this.acceptRead(room, leftCount);
+  }
+
+  /** Takes a room this process just read from Redis (refresh, or a script that returned it). */
+  acceptRead(room: RoomCounters | null, leftCount: number): PublishedSnapshot | null {
     if (!room) return null;
+    const productId = room.productId;
     const prev = this.rooms.get(productId);
     const snap: PublishedSnapshot = { ...room, rate: prev?.rate ?? 0, at: Date.now(), leftCount };
     // Never move backwards: a published snapshot may be newer than what we just read.

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { QueueError, luaError } from "./errors.js";
-import { activeRoomsKey, type RoomKeys, roomKeys } from "./keys.js";
+import { activeRoomsKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
 import { type ScriptName, scriptRunner } from "./scripts.js";
 import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
 
@@ -93,10 +93,22 @@ export class RoomStore {
     return kind === 1 ? { alreadyPurchased: true, orderId: value, expiresAt: 0 } : { alreadyPurchased: false, orderId: null, expiresAt: value };
   }
 
-  async complete(productId: number, seq: number, orderId: number): Promise<void> {
+  /**
+   * Marks the ticket PURCHASED, frees its slot (telling the workers) and returns the room as it is
+   * now, in one script call.
+   */
+  async complete(
+    productId: number,
+    seq: number,
+    orderId: number,
+  ): Promise<{ done: boolean; room: RoomCounters | null; leftCount: number }> {
     const k = this.keys(productId);
-    const r = (await this.run("complete", [k.room, k.tickets, k.expiries], [seq, orderId])) as number;
-    if (r < 0) throw luaError(r);
+    const r = await this.run("complete", [k.room, k.tickets, k.expiries, k.left], [seq, orderId, slotChannel(this.prefix), productId]);
+    if (typeof r === "number") throw luaError(r);
+    const [done, flat, leftCount] = r as [number, string[], number];
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i] as string] = flat[i + 1] as string;
+    return { done: done === 1, room: parseRoom(productId, h), leftCount };
   }
 
   async abandon(productId: number, seq: number, now: number): Promise<"admitted" | "expired" | "none"> {
@@ -145,26 +157,8 @@ export class RoomStore {
   }
 
   /** Raw room counters (without the rate, which only the worker measures). */
-  async room(productId: number): Promise<Omit<RoomSnapshot, "rate" | "at"> | null> {
-    const h = await this.redis.hgetall(this.keys(productId).room);
-    if (!h.seq) return null;
-    const n = (f: string) => Number(h[f] ?? 0);
-    return {
-      productId,
-      seq: n("seq"),
-      serving: n("serving"),
-      admitted: n("admitted"),
-      reservable: n("reservable"),
-      sold: n("sold"),
-      capacity: n("capacity"),
-      ttlMs: n("ttl"),
-      startsAt: n("starts"),
-      endsAt: n("ends"),
-      paused: h.paused === "1",
-      soldOut: h.soldout === "1",
-      admittedTotal: n("admittedTotal"),
-      version: n("version"),
-    };
+  async room(productId: number): Promise<RoomCounters | null> {
+    return parseRoom(productId, await this.redis.hgetall(this.keys(productId).room));
   }
 
   async leftAhead(productId: number, serving: number): Promise<number[]> {
@@ -182,6 +176,30 @@ export class RoomStore {
     await this.redis.del(k.room, k.tickets, k.users, k.expiries, k.left);
     await this.redis.srem(activeRoomsKey(this.prefix), String(productId));
   }
+}
+
+/** A room's counters as Redis holds them (the rate and time are added by whoever publishes). */
+export type RoomCounters = Omit<RoomSnapshot, "rate" | "at">;
+
+function parseRoom(productId: number, h: Record<string, string>): RoomCounters | null {
+  if (!h.seq) return null;
+  const n = (f: string) => Number(h[f] ?? 0);
+  return {
+    productId,
+    seq: n("seq"),
+    serving: n("serving"),
+    admitted: n("admitted"),
+    reservable: n("reservable"),
+    sold: n("sold"),
+    capacity: n("capacity"),
+    ttlMs: n("ttl"),
+    startsAt: n("starts"),
+    endsAt: n("ends"),
+    paused: h.paused === "1",
+    soldOut: h.soldout === "1",
+    admittedTotal: n("admittedTotal"),
+    version: n("version"),
+  };
 }
 
 export function parseRecord(rec: string): TicketRecord {

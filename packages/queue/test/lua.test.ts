@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueueError } from "../src/errors.js";
 import type { RoomStore } from "../src/store.js";
-import { roomConfig, testStore } from "./helpers.js";
+import { slotChannel } from "../src/keys.js";
+import { roomConfig, testStore, until } from "./helpers.js";
 
 /** Each Lua script against a real Redis, on a random key prefix. */
 let t: Awaited<ReturnType<typeof testStore>>;
@@ -171,11 +172,26 @@ describe("checkout slot", () => {
   it("begin refuses a held unit past its deadline", async () => {
     await expect(store.begin(P, 1, now() + 61_000)).rejects.toMatchObject({ code: "EXPIRED" });
   });
-  it("complete sells the unit once and reports the order on a later begin", async () => {
+  it("complete sells the unit once, tells the workers, returns the room, and reports the order on a later begin", async () => {
+    const sub = t.redis.duplicate();
+    const heard: string[] = [];
+    sub.on("message", (_channel: string, message: string) => heard.push(message));
+    await sub.subscribe(slotChannel(t.prefix));
+    await store.leave(P, 2);
     await store.begin(P, 1, now());
-    await store.complete(P, 1, 500);
-    await store.complete(P, 1, 500);
-    expect(await store.room(P)).toMatchObject({ sold: 1, admitted: 1, reservable: 0 });
+    const first = await store.complete(P, 1, 500);
+    const again = await store.complete(P, 1, 500);
+    const room = await store.room(P);
+    expect(room).toMatchObject({ sold: 1, admitted: 0, reservable: 1 });
+    // The room it returns is the one Redis now holds (the version included), with the left count.
+    expect(first).toEqual({ done: true, room, leftCount: 0 });
+    expect(again).toEqual({ done: false, room, leftCount: 0 });
+    await until("the slot message", () => heard.length > 0, 2000);
+    // One message for the one real completion.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual([String(P)]);
+    sub.disconnect();
+    await expect(store.complete(P, 77, 1)).rejects.toMatchObject({ code: "BAD_TICKET" });
     expect(await store.begin(P, 1, now())).toEqual({ alreadyPurchased: true, orderId: 500, expiresAt: 0 });
   });
   it("abandon puts the ticket back to ADMITTED, or expires it past the deadline", async () => {
