@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool } from "undici";
+import { jitter, withLimit } from "./drive.js";
 import type { PublishTimes } from "./publish-times.js";
 import type { Recorder } from "./recorder.js";
-import { SseParser } from "./sse.js";
-import { jitter, withLimit } from "./drive.js";
+import type { SseEvent } from "./sse.js";
+import { openSse, type SseStream } from "./sse-client.js";
 import { type TrpcHttp, timed } from "./trpc.js";
 
 /** The fields of the API's TicketStatus the shoppers act on. */
@@ -44,24 +44,36 @@ export class Sale {
   private readonly abort = new AbortController();
   private readonly tasks: Promise<void>[] = [];
   private readonly buying = new Set<number>();
-  private readonly sse: Pool;
+  private readonly host: string;
+  private readonly port: number;
+  /** Open watcher streams: the one "sale over" listener closes them all. */
+  private readonly streams = new Set<SseStream>();
   private open = 0;
   /** Observations made before this process saw the matching snapshot: resolved at the end. */
   private pending: [number, number, "sseUpdate" | "sseAdmitNotice"][] = [];
 
   constructor(
     origin: string,
-    watchers: number,
+    /** Unused since each stream has its own socket (there is no pool to size). */
+    _watchers: number,
     private readonly api: TrpcHttp,
     private readonly rec: Recorder,
     private readonly shoppers: Shopper[],
     private readonly times: PublishTimes,
     private readonly tag: string,
   ) {
-    // One connection per stream; SSE bodies have no timeout (the server pings every 10 s).
-    this.sse = new Pool(origin, { connections: Math.max(1, watchers), pipelining: 1, bodyTimeout: 0, headersTimeout: 30_000 });
-    // Every stream, poller and think time listens to the one "sale over" signal.
+    // One plain socket per stream (sse-client.ts): undici's per-event machinery cost the load
+    // generators about as much CPU per SSE event as the server spent producing it.
+    const url = new URL(origin);
+    if (url.protocol !== "http:") throw new Error(`SSE watchers speak plain HTTP, not ${url.protocol}`);
+    this.host = url.hostname.replace(/^\[|\]$/g, "");
+    this.port = Number(url.port || 80);
+    // Every poller and think time listens to the one "sale over" signal; the streams are closed
+    // by one listener (a listener per stream costs a walk of the list to remove each).
     setMaxListeners(0, this.abort.signal);
+    this.abort.signal.addEventListener("abort", () => {
+      for (const s of this.streams) s.close();
+    });
   }
 
   /** Opens the watchers (resolves once each got its first status) and starts the pollers. */
@@ -98,7 +110,6 @@ export class Sale {
       if (pub === undefined) this.rec.add("sseUnmatched");
       else this.record(kind, at - pub);
     }
-    await this.sse.destroy().catch(() => undefined);
   }
 
   private record(kind: "sseUpdate" | "sseAdmitNotice", delayMs: number): void {
@@ -127,64 +138,69 @@ export class Sale {
       opened = true;
       firstEvent();
     };
+    const onEvent = (ev: SseEvent): boolean => {
+      if (ev.event === "return") done = true;
+      else if (ev.event === "serialized-error") {
+        this.rec.error("watch", "STREAM_ERROR", performance.now() - started);
+        done = true;
+      }
+      // `connected` and `ping` carry no status.
+      if (ev.event !== null) return done;
+      const now = Date.now();
+      if (ev.id) lastEventId = ev.id;
+      const st = JSON.parse(ev.data) as Status;
+      if (!opened) this.rec.ok("watch", performance.now() - started);
+      markOpen();
+      this.rec.series.inc("sse", now);
+      this.rec.add("sseEvents");
+      if (st.state === "WAITING") {
+        if (prevAhead !== null && st.ahead < prevAhead) this.observe(st.seq - st.ahead - 1, now, "sseUpdate");
+        prevAhead = st.ahead;
+      } else if (st.state === "ADMITTED") {
+        if (prevAhead !== null && !this.buying.has(i)) this.observe(st.seq, now, "sseAdmitNotice");
+        void this.buy(i, p);
+      }
+      if (TERMINAL.has(st.state)) {
+        this.rec.add(`final_${st.state}`);
+        done = true;
+      }
+      return done;
+    };
+    let started = 0;
+    let counted = false;
+    const onOpen = () => {
+      this.open++;
+      counted = true;
+      this.rec.max("sseOpenPeak", this.open);
+    };
     for (let attempt = 0; attempt < 5 && !done && !signal.aborted; attempt++) {
       const input: { ticket: string; lastEventId?: string } = lastEventId ? { ticket: s.ticket, lastEventId } : { ticket: s.ticket };
-      const started = performance.now();
-      let counted = false;
-      try {
-        const res = await this.sse.request({
-          method: "GET",
-          path: `/api/trpc/queue.watch?input=${encodeURIComponent(JSON.stringify(input))}`,
-          headers: { accept: "text/event-stream", authorization: `Bearer ${s.token}` },
-          signal,
-        });
-        if (res.statusCode !== 200) {
-          await res.body.text().catch(() => "");
-          this.rec.error("watch", `HTTP_${res.statusCode}`, performance.now() - started);
-          await sleep(500);
-          continue;
-        }
-        this.open++;
-        counted = true;
-        this.rec.max("sseOpenPeak", this.open);
-        const parser = new SseParser();
-        const decoder = new TextDecoder();
-        for await (const chunk of res.body) {
-          const now = Date.now();
-          for (const ev of parser.push(decoder.decode(chunk as Buffer, { stream: true }))) {
-            if (ev.event === "return") done = true;
-            else if (ev.event === "serialized-error") {
-              this.rec.error("watch", "STREAM_ERROR", performance.now() - started);
-              done = true;
-            }
-            if (ev.event !== null) continue;
-            if (ev.id) lastEventId = ev.id;
-            const st = JSON.parse(ev.data) as Status;
-            if (!opened) this.rec.ok("watch", performance.now() - started);
-            markOpen();
-            this.rec.series.inc("sse", now);
-            this.rec.add("sseEvents");
-            if (st.state === "WAITING") {
-              if (prevAhead !== null && st.ahead < prevAhead) this.observe(st.seq - st.ahead - 1, now, "sseUpdate");
-              prevAhead = st.ahead;
-            } else if (st.state === "ADMITTED") {
-              if (prevAhead !== null && !this.buying.has(i)) this.observe(st.seq, now, "sseAdmitNotice");
-              void this.buy(i, p);
-            }
-            if (TERMINAL.has(st.state)) {
-              this.rec.add(`final_${st.state}`);
-              done = true;
-            }
-          }
-          if (done) break;
-        }
-      } catch (err) {
-        if (signal.aborted) break;
-        this.rec.error("watch", (err as { code?: string }).code ?? "NETWORK", performance.now() - started);
+      started = performance.now();
+      counted = false;
+      const stream = openSse({
+        host: this.host,
+        port: this.port,
+        path: `/api/trpc/queue.watch?input=${encodeURIComponent(JSON.stringify(input))}`,
+        headers: { authorization: `Bearer ${s.token}` },
+        // SSE bodies have no timeout (the server pings every 10 s); the headers do.
+        headersTimeoutMs: 30_000,
+        onOpen,
+        onEvent,
+      });
+      this.streams.add(stream);
+      const end = await stream.done;
+      this.streams.delete(stream);
+      if (counted) this.open--;
+      if (end.kind === "status") {
+        this.rec.error("watch", `HTTP_${end.status}`, performance.now() - started);
         await sleep(500);
-      } finally {
-        if (counted) this.open--;
+      } else if (end.kind === "error") {
+        if (signal.aborted) break;
+        this.rec.error("watch", end.code, performance.now() - started);
+        await sleep(500);
       }
+      // "end": the server ended the stream (its max duration): resume from lastEventId.
+      // "closed": done, or the sale is over.
     }
     markOpen();
   }

@@ -23,4 +23,24 @@ describe("SseParser", () => {
       expect(JSON.parse(events[1]?.data ?? "")).toEqual({ state: "WAITING", ahead: 3 });
     }
   });
+
+  it("joins data lines, skips comments, keeps a block with only an unknown field, and stops when told", () => {
+    const p = new SseParser();
+    const wire = ": comment\n\ndata: a\ndata:b\nid:7\n\nretry: 5\n\nevent: x\n\ndata: later\n\n";
+    expect(p.push(wire)).toEqual([
+      { event: null, data: "a\nb", id: "7" },
+      { event: null, data: "", id: null },
+      { event: "x", data: "", id: null },
+      { event: null, data: "later", id: null },
+    ]);
+    const q = new SseParser();
+    const seen: (string | null)[] = [];
+    q.feed(wire, (ev) => {
+      seen.push(ev.id);
+      return ev.id === "7";
+    });
+    expect(seen).toEqual(["7"]);
+    // What was not delivered stays buffered.
+    expect(q.push("").map((e) => e.event)).toEqual([null, "x", null]);
+  });
 });
