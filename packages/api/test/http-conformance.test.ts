@@ -1,16 +1,16 @@
 // The lean handler must be indistinguishable from tRPC's stock adapter for @trpc/client: the same
 // client calls run against both servers and every result, error shape and status is compared.
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
-  TRPCClientError,
   createTRPCClient,
   httpBatchLink,
   httpBatchStreamLink,
   httpLink,
   httpSubscriptionLink,
   splitLink,
+  TRPCClientError,
 } from "@trpc/client";
-import { TRPCError, initTRPC, lazy, tracked } from "@trpc/server";
+import { initTRPC, lazy, TRPCError, tracked } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ interface Ctx {
   user: string | null;
 }
 
-const t = initTRPC.context<Ctx>().create({
+const t = initTRPC.context<Ctx>().meta<{ tag?: string }>().create({
   // Like the app's formatter: flattened zod issues for forms, never a stack trace.
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
@@ -44,6 +44,15 @@ const t = initTRPC.context<Ctx>().create({
 
 let connections = 0;
 const resumedFrom: (string | null)[] = [];
+/** What `slow` saw of its signal when the client left: aborted or not, by server. */
+const slowSaw: boolean[] = [];
+
+// The lean handler runs a procedure's middleware chain itself (lean-handler.ts `invoke`): what a
+// middleware sees and passes on must be what tRPC's own chain gives it.
+const tagged = t.procedure.meta({ tag: "m" }).use(async ({ ctx, meta, type, path, input, next }) => {
+  if (ctx.req.headers["x-mw-deny"]) throw new TRPCError({ code: "FORBIDDEN", message: "Middleware says no" });
+  return next({ ctx: { role: `${meta?.tag}:${type}:${path}:${JSON.stringify(input ?? null)}` } });
+});
 
 const router = t.router({
   hello: t.procedure
@@ -70,6 +79,33 @@ const router = t.router({
   streamy: t.procedure.query(() => ({ later: Promise.resolve(1) })),
   big: t.procedure.query(() => ({ id: 10n })),
   nested: t.router({ deep: t.procedure.query(() => "deep") }),
+  chain: tagged
+    .input(z.object({ a: z.number() }))
+    .input(z.object({ b: z.string() }))
+    .use(async ({ ctx, input, next }) => next({ ctx: { seen: `${ctx.role}|${JSON.stringify(input)}` } }))
+    .query(({ ctx, input, signal }) => ({
+      role: ctx.role,
+      seen: ctx.seen,
+      user: ctx.user,
+      input,
+      signal: signal instanceof AbortSignal && !signal.aborted,
+    })),
+  swapped: t.procedure
+    .use(({ next }) => next({ getRawInput: async () => ({ n: 42 }) }))
+    .input(z.object({ n: z.number() }))
+    .mutation(({ input }) => input),
+  forgot: t.procedure.use((async () => undefined) as never).query(() => "unreachable"),
+  slow: t.procedure.query(async ({ signal }) => {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3_000);
+      signal?.addEventListener("abort", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    slowSaw.push(signal?.aborted === true);
+    return "done";
+  }),
   ticks: t.procedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* (opts) {
     connections++;
     const from = opts.input?.lastEventId ?? null;
@@ -463,6 +499,15 @@ const rawRequests: RawRequest[] = [
   { name: "query, missing input", status: 400, path: "/hello" },
   { name: "query, malformed input", status: 400, path: "/hello?input=%7Bnope" },
   { name: "nested path", status: 200, path: "/nested.deep" },
+  { name: "middlewares and two input parsers", status: 200, path: `/chain?input=${enc({ a: 1, b: "x" })}` },
+  { name: "second input parser fails", status: 400, path: `/chain?input=${enc({ a: 1 })}` },
+  { name: "middleware throws", status: 403, path: `/chain?input=${enc({ a: 1, b: "x" })}`, headers: { "x-mw-deny": "1" } },
+  { name: "middleware swaps the raw input", status: 200, method: "POST", path: "/swapped", headers: json, body: "{not json" },
+  { name: "middleware returns no result", status: 500, path: "/forgot" },
+  {
+    name: "batch through middlewares", status: 207,
+    path: `/chain,forgot,chain,hello?batch=1&input=${enc({ 0: { a: 2, b: "y" }, 2: { a: 3 }, 3: { n: 4 } })}`,
+  },
   { name: "mutation", status: 200, method: "POST", path: "/echo", headers: json, body: JSON.stringify({ text: "hi" }) },
   { name: "mutation, malformed JSON", status: 400, method: "POST", path: "/echo", headers: json, body: "{not json" },
   { name: "mutation, malformed JSON, no input read", status: 200, method: "POST", path: "/ping", headers: json, body: "{not json" },
@@ -533,6 +578,24 @@ describe("raw HTTP: identical status and bytes", () => {
     expect(lean.body).not.toMatch(/\bat .*:\d+:\d+/);
     // onError sees the same errors (paths, types, codes, inputs)
     expect(targets.lean.errors).toEqual(targets.stock.errors);
+  });
+});
+
+// ---------------------------------------------------------------- abort signal of queries
+describe("a query's signal", () => {
+  it("aborts when the client leaves, as with the stock adapter", async () => {
+    const [stock, lean] = await both(async (target) => {
+      slowSaw.length = 0;
+      const ac = new AbortController();
+      const res = fetch(`${target.url}/api/trpc/slow`, { signal: ac.signal }).catch(() => "left");
+      await new Promise((r) => setTimeout(r, 100));
+      ac.abort();
+      expect(await res).toBe("left");
+      await expect.poll(() => slowSaw.length, { timeout: 2_000 }).toBe(1);
+      return slowSaw[0];
+    });
+    expect(stock).toBe(true);
+    expect(lean).toBe(stock);
   });
 });
 
