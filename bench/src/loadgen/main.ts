@@ -5,13 +5,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { snapshotChannel } from "@quickdeal/queue";
-import { Pool } from "undici";
 import { closedLoop, openLoop } from "./drive.js";
 import type { FromLoadgen, LoadgenConfig, PhaseRequest, PhaseResult, ToLoadgen } from "./protocol.js";
 import { PublishTimes } from "./publish-times.js";
 import { Recorder } from "./recorder.js";
 import { Sale, type Shopper, type Status } from "./sale.js";
-import { type TrpcHttp, TrpcHttp as Http, timed } from "./trpc.js";
+import { TrpcHttp as Http, HttpClient, type TrpcHttp, timed } from "./trpc.js";
 
 let config: LoadgenConfig;
 let api: TrpcHttp;
@@ -66,24 +65,24 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
   const rec = new Recorder();
   switch (req.phase) {
     case "baseline": {
-      const pool = new Pool(req.origin, { connections: config.connections, pipelining: 1 });
+      // The same HTTP client as the API calls, so the baseline costs the generators what a call does.
+      const http = new HttpClient(req.origin, { connections: config.connections });
       const deadline = Date.now() + req.durationSec * 1000;
       await closedLoop(
         config.connections,
-        () => async () => {
-          const started = performance.now();
-          try {
-            const res = await pool.request({ method: "GET", path: "/" });
-            await res.body.text();
-            if (res.statusCode === 200) rec.ok("baseline", performance.now() - started);
-            else rec.error("baseline", `HTTP_${res.statusCode}`, performance.now() - started);
-          } catch (err) {
-            rec.error("baseline", (err as { code?: string }).code ?? "NETWORK", performance.now() - started);
-          }
-        },
+        () => () =>
+          new Promise<void>((resolve) => {
+            const started = performance.now();
+            http.request("GET", "/", "", undefined, (code, status) => {
+              if (code !== null) rec.error("baseline", code, performance.now() - started);
+              else if (status === 200) rec.ok("baseline", performance.now() - started);
+              else rec.error("baseline", `HTTP_${status}`, performance.now() - started);
+              resolve();
+            });
+          }),
         deadline,
       );
-      await pool.close();
+      await http.close();
       break;
     }
     case "signin":
