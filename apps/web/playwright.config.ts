@@ -19,7 +19,9 @@ const shared = {
   REDIS_PREFIX: `e2e${run}`,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092",
   KAFKA_JOIN_TOPIC: `quickdeal.e2e.${run}`,
-  KAFKA_JOIN_PARTITIONS: "2",
+  // As in production (decisions §3): products on one partition wait while one of their rooms is full
+  // or paused, and with 2 the suite's own products collided (the journey waited behind the admin test's).
+  KAFKA_JOIN_PARTITIONS: "8",
   AUTH_SECRET: "e2e-only-secret-0123456789-abcdefghijklmnop",
   LOG_LEVEL: "warn",
 };
