@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { HttpResponseDecoder, READ_BUFFER } from "./http-response.js";
 import { type SseEvent, SseParser } from "./sse.js";
 
 /**
@@ -36,24 +37,6 @@ export interface SseOptions {
   onEvent: (ev: SseEvent) => boolean;
 }
 
-const CR = 13;
-const LF = 10;
-const HEAD_END = Buffer.from("\r\n\r\n");
-const MAX_HEAD = 64 * 1024;
-/** Where every stream's socket reads into (one process-wide buffer: reads are handled at once). */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
-// Where the response parser is.
-const HEAD = 0;
-const CHUNK_SIZE = 1;
-const CHUNK_EXT = 2;
-const CHUNK_DATA = 3;
-const CHUNK_DATA_END = 4;
-const TRAILER = 5;
-const LENGTH = 6;
-const UNTIL_CLOSE = 7;
-const DONE = 8;
-
 /**
  * The bytes of one HTTP/1.1 response carrying SSE, in whatever pieces they arrive: status line
  * and headers once, then the body (chunked, content-length or until close) decoded into the SSE
@@ -61,13 +44,7 @@ const DONE = 8;
  */
 export class SseResponseParser {
   private finished = false;
-  private state = HEAD;
-  /** Bytes of the head read so far (it may arrive in pieces). */
-  private head: Buffer | null = null;
-  /** Bytes left in the current chunk or, for a content-length body, in the body. */
-  private left = 0;
-  private sawDigit = false;
-  private trailerLine = 0;
+  private readonly http: HttpResponseDecoder;
   /** The start of a UTF-8 character whose other bytes are in the next piece. */
   private partial: Buffer | null = null;
   /** Decoded body text of the current piece, parsed once at its end. */
@@ -83,12 +60,25 @@ export class SseResponseParser {
       /** Exactly once, unless `stop()` came first. */
       onEnd: (end: SseEnd) => void;
     },
-  ) {}
+  ) {
+    this.http = new HttpResponseDecoder({
+      onHead: (status) => {
+        if (status !== 200) this.end({ kind: "status", status });
+        else this.handler.onOpen?.();
+      },
+      onBody: (b, from, to) => this.decode(b, from, to),
+      onComplete: () => {
+        this.flushText();
+        this.end({ kind: "end" });
+      },
+      onError: (code) => this.end({ kind: "error", code }),
+    });
+  }
 
   /** Nothing more is read or delivered. */
   stop(): void {
     this.finished = true;
-    this.state = DONE;
+    this.http.stop();
   }
 
   get stopped(): boolean {
@@ -97,160 +87,26 @@ export class SseResponseParser {
 
   /** Whether the status line and headers were read. */
   get headersRead(): boolean {
-    return this.state !== HEAD;
+    return this.http.headersRead;
   }
 
   /** Reads one piece of the response. */
   push(chunk: Buffer): void {
     if (this.finished) return;
-    let b = chunk;
-    let i = 0;
-    if (this.state === HEAD) {
-      b = this.head ? Buffer.concat([this.head, chunk]) : chunk;
-      const end = b.indexOf(HEAD_END);
-      if (end === -1) {
-        if (b.length > MAX_HEAD) this.end({ kind: "error", code: "BAD_RESPONSE" });
-        // Copied: the socket may reuse the chunk's memory.
-        else this.head = b === chunk ? Buffer.from(chunk) : b;
-        return;
-      }
-      this.head = null;
-      this.readHead(b.toString("latin1", 0, end));
-      if (this.finished) return;
-      i = end + 4;
-    }
-    this.readBody(b, i);
-    if (this.finished) return;
-    this.flushText();
-    if (this.state === DONE) this.end({ kind: "end" });
+    this.http.push(chunk);
+    if (!this.finished) this.flushText();
   }
 
   /** The connection closed (the server's FIN): the end of an until-close body, else an error. */
   eof(): void {
     if (this.finished) return;
-    if (this.state === UNTIL_CLOSE) {
-      this.flushText();
-      this.end({ kind: "end" });
-    } else this.end({ kind: "error", code: "SOCKET_CLOSED" });
+    if (!this.http.eof()) this.end({ kind: "error", code: "SOCKET_CLOSED" });
   }
 
   private end(end: SseEnd): void {
     if (this.finished) return;
     this.stop();
     this.handler.onEnd(end);
-  }
-
-  private readHead(head: string): void {
-    const m = /^HTTP\/1\.[01] (\d{3})/.exec(head);
-    if (!m) {
-            this.end({ kind: "error", code: "BAD_RESPONSE" });
-            return;
-          }
-    const status = Number(m[1]);
-    if (status !== 200) {
-            this.end({ kind: "status", status });
-            return;
-          }
-    const lower = head.toLowerCase();
-    const te = /\r\ntransfer-encoding:[ \t]*([^\r]*)/.exec(lower);
-    const cl = /\r\ncontent-length:[ \t]*(\d+)/.exec(lower);
-    if (te?.[1]?.trimEnd().endsWith("chunked")) this.state = CHUNK_SIZE;
-    else if (cl) {
-      this.left = Number(cl[1]);
-      this.state = this.left === 0 ? DONE : LENGTH;
-    } else this.state = UNTIL_CLOSE;
-    this.handler.onOpen?.();
-  }
-
-  private readBody(b: Buffer, from: number): void {
-    const n = b.length;
-    let i = from;
-    while (i < n) {
-      switch (this.state) {
-        case CHUNK_SIZE: {
-          const c = b[i++] as number;
-          const d = hex(c);
-          if (d >= 0) {
-            this.left = this.left * 16 + d;
-            this.sawDigit = true;
-            if (this.left > 0xffffffff) {
-            this.end({ kind: "error", code: "BAD_CHUNK" });
-            return;
-          }
-          } else if (c === LF || c === CR || c === 0x3b /* ; */ || c === 0x20 || c === 0x09) {
-            if (!this.sawDigit) {
-            this.end({ kind: "error", code: "BAD_CHUNK" });
-            return;
-          }
-            if (c === LF) this.endSizeLine();
-            else this.state = CHUNK_EXT;
-          } else {
-            this.end({ kind: "error", code: "BAD_CHUNK" });
-            return;
-          }
-          break;
-        }
-        case CHUNK_EXT: {
-          // Extensions (after `;`) are ignored up to the end of the size line.
-          const nl = b.indexOf(LF, i);
-          if (nl === -1) return;
-          i = nl + 1;
-          this.endSizeLine();
-          break;
-        }
-        case CHUNK_DATA: {
-          const end = Math.min(n, i + this.left);
-          this.decode(b, i, end);
-          this.left -= end - i;
-          i = end;
-          if (this.left === 0) this.state = CHUNK_DATA_END;
-          break;
-        }
-        case CHUNK_DATA_END: {
-          const c = b[i++];
-          if (c === LF) this.state = CHUNK_SIZE;
-          else if (c !== CR) {
-            this.end({ kind: "error", code: "BAD_CHUNK" });
-            return;
-          }
-          break;
-        }
-        case TRAILER: {
-          // Trailer lines until an empty one; the response is then complete.
-          const c = b[i++];
-          if (c === LF) {
-            if (this.trailerLine === 0) {
-              this.state = DONE;
-              return;
-            }
-            this.trailerLine = 0;
-          } else if (c !== CR) this.trailerLine++;
-          break;
-        }
-        case LENGTH: {
-          const end = Math.min(n, i + this.left);
-          this.decode(b, i, end);
-          this.left -= end - i;
-          i = end;
-          if (this.left === 0) {
-            this.state = DONE;
-            return;
-          }
-          break;
-        }
-        case UNTIL_CLOSE:
-          this.decode(b, i, n);
-          return;
-        default:
-          // Done, or bytes after the response: nothing more is read.
-          return;
-      }
-    }
-  }
-
-  private endSizeLine(): void {
-    this.sawDigit = false;
-    this.state = this.left === 0 ? TRAILER : CHUNK_DATA;
   }
 
   /** Appends b[from, to) as text, holding back a UTF-8 character cut by the end of the piece. */
@@ -354,13 +210,6 @@ export class SseStream {
 /** Opens one SSE stream. */
 export function openSse(opts: SseOptions): SseStream {
   return new SseStream(opts);
-}
-
-function hex(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { connect, type Socket } from "node:net";
+import { HttpResponseDecoder, READ_BUFFER } from "./http-response.js";
 
 /** A failed call: the tRPC error code (or the network error's name) and, for our API, the reason. */
 export class CallError extends Error {
@@ -37,23 +38,8 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-const HEAD_END = Buffer.from("\r\n\r\n");
-const MAX_HEAD = 64 * 1024;
-/** Where every connection's socket reads into (one process-wide buffer: each read is handled at once). */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** An idle connection is dropped this long before the server's announced keep-alive timeout. */
 const KEEP_ALIVE_MARGIN_MS = 1000;
-
-// Where a connection's response parser is.
-const IDLE = 0;
-const HEAD = 1;
-const LENGTH = 2;
-const CHUNK_SIZE = 3;
-const CHUNK_EXT = 4;
-const CHUNK_DATA = 5;
-const CHUNK_DATA_END = 6;
-const TRAILER = 7;
-const UNTIL_CLOSE = 8;
 
 /**
  * A minimal HTTP/1.1 keep-alive client for the load generators: up to `connections` plain sockets,
@@ -192,16 +178,10 @@ class Conn {
   private keepAliveMs = Number.POSITIVE_INFINITY;
   private gone = false;
 
-  private state = IDLE;
+  private readonly http: HttpResponseDecoder;
   private status = 0;
   /** The server closes the connection after this response. */
   private closeAfter = false;
-  /** Bytes of the head read so far (it may arrive in pieces). */
-  private head: Buffer | null = null;
-  /** Bytes left in the current chunk or, for a content-length body, in the body. */
-  private left = 0;
-  private sawDigit = false;
-  private trailerLine = 0;
   /** Body bytes so far (copies: the read buffer is reused), unless the whole body came in one read. */
   private parts: Buffer[] = [];
   private text: string | null = null;
@@ -213,12 +193,28 @@ class Conn {
     socket.on("end", () => this.eof());
     socket.on("error", (err: Error & { code?: string }) => this.fail(err.code ?? err.name ?? "NETWORK", err.message));
     socket.on("close", () => this.fail("SOCKET_CLOSED"));
+    this.http = new HttpResponseDecoder({
+      onHead: (status, head) => this.readHead(status, head),
+      onBody: (b, from, to, whole) => {
+        // As text when they are the whole body, else as a copy (the read buffer is reused).
+        if (whole) this.text = b.toString("utf8", from, to);
+        else this.parts.push(Buffer.from(b.subarray(from, to)));
+      },
+      onComplete: (reusable) => {
+        // Anything after the response (or a body ended by close): drop the connection after.
+        if (!reusable) this.closeAfter = true;
+        this.complete();
+      },
+      onError: (code) => this.fail(code),
+    });
+    // No request yet.
+    this.http.stop();
   }
 
   send(job: Job): void {
     this.job = job;
     this.busySince = Date.now();
-    this.state = HEAD;
+    this.http.reset();
     this.socket.write(job.wire);
   }
 
@@ -239,185 +235,33 @@ class Conn {
     const job = this.job;
     this.job = null;
     this.busySince = 0;
-    this.state = IDLE;
+    this.http.stop();
     this.destroy();
     job?.done(code, 0, message);
   }
 
   private eof(): void {
-    if (this.state === UNTIL_CLOSE) {
-      this.closeAfter = true;
-      this.complete();
-    } else this.fail("SOCKET_CLOSED");
+    if (!this.http.eof()) this.fail("SOCKET_CLOSED");
   }
 
   read(b: Buffer): void {
-    if (this.state === IDLE) {
+    if (this.job === null) {
       // Bytes nobody asked for: the connection is out of step.
       this.fail("BAD_RESPONSE");
       return;
     }
-    let i = 0;
-    let buf = b;
-    while (this.state === HEAD) {
-      buf = this.head ? Buffer.concat([this.head, buf]) : buf;
-      const end = buf.indexOf(HEAD_END);
-      if (end === -1) {
-        if (buf.length > MAX_HEAD) this.fail("BAD_RESPONSE");
-        // Copied: the read buffer is reused.
-        else this.head = buf === b ? Buffer.from(b) : buf;
-        return;
-      }
-      this.head = null;
-      if (!this.readHead(buf.toString("latin1", 0, end))) {
-        this.fail("BAD_RESPONSE");
-        return;
-      }
-      i = end + 4;
-      if (this.state === HEAD) {
-        // An interim (1xx) response: the real one follows.
-        buf = buf.subarray(i);
-        i = 0;
-        if (buf.length === 0) return;
-      }
-    }
-    this.readBody(buf, i);
+    this.http.push(b);
   }
 
-  /** Reads the status line and the headers the body depends on; false if it is not HTTP. */
-  private readHead(head: string): boolean {
-    if (!head.startsWith("HTTP/1.")) return false;
-    const status = Number(head.slice(9, 12));
-    if (!(status >= 100 && status <= 599)) return false;
-    if (status < 200) return true;
+  /** Reads the headers the connection depends on (interim 1xx heads are skipped). */
+  private readHead(status: number, h: string): void {
+    if (status < 200) return;
     this.status = status;
-    const h = head.toLowerCase();
-    this.closeAfter = head.startsWith("HTTP/1.0") ? !/\r\nconnection:[^\r]*keep-alive/.test(h) : /\r\nconnection:[^\r]*close/.test(h);
+    this.closeAfter = h.startsWith("http/1.0") ? !/\r\nconnection:[^\r]*keep-alive/.test(h) : /\r\nconnection:[^\r]*close/.test(h);
     const ka = /\r\nkeep-alive:[^\r]*timeout=(\d+)/.exec(h);
     if (ka) this.keepAliveMs = Number(ka[1]) * 1000;
     this.parts.length = 0;
     this.text = null;
-    if (status === 204 || status === 304) {
-      this.state = LENGTH;
-      this.left = 0;
-    } else if (/\r\ntransfer-encoding:[^\r]*chunked/.test(h)) {
-      this.state = CHUNK_SIZE;
-      this.left = 0;
-      this.sawDigit = false;
-    } else {
-      const cl = /\r\ncontent-length:[ \t]*(\d+)/.exec(h);
-      this.state = cl ? LENGTH : UNTIL_CLOSE;
-      this.left = cl ? Number(cl[1]) : 0;
-    }
-    return true;
-  }
-
-  private readBody(b: Buffer, from: number): void {
-    const n = b.length;
-    let i = from;
-    // An empty content-length body is complete without another byte.
-    while (i < n || (this.state === LENGTH && this.left === 0)) {
-      switch (this.state) {
-        case LENGTH: {
-          const end = Math.min(n, i + this.left);
-          this.keep(b, i, end);
-          this.left -= end - i;
-          i = end;
-          if (this.left === 0) {
-            // Anything after the response is more than was asked for: drop the connection after.
-            if (i < n) this.closeAfter = true;
-            this.complete();
-            return;
-          }
-          break;
-        }
-        case UNTIL_CLOSE:
-          this.keep(b, i, n);
-          i = n;
-          break;
-        case CHUNK_SIZE: {
-          const c = b[i++] as number;
-          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-          if (d >= 0) {
-            this.left = this.left * 16 + d;
-            this.sawDigit = true;
-            if (this.left > 2 ** 40) {
-            this.fail("BAD_CHUNK");
-            return;
-          }
-          } else if (!this.sawDigit) {
-            this.fail("BAD_CHUNK");
-            return;
-          }
-          else if (c === 10) this.endSizeLine();
-          else if (c === 59 || c === 32 || c === 9 || c === 13) this.state = CHUNK_EXT;
-          else {
-            this.fail("BAD_CHUNK");
-            return;
-          }
-          break;
-        }
-        case CHUNK_EXT: {
-          // Extensions (after `;`) are ignored up to the end of the size line.
-          const lf = b.indexOf(10, i);
-          if (lf === -1) i = n;
-          else {
-            i = lf + 1;
-            this.endSizeLine();
-          }
-          break;
-        }
-        case CHUNK_DATA: {
-          const end = Math.min(n, i + this.left);
-          this.keep(b, i, end);
-          this.left -= end - i;
-          i = end;
-          if (this.left === 0) this.state = CHUNK_DATA_END;
-          break;
-        }
-        case CHUNK_DATA_END: {
-          const c = b[i++] as number;
-          if (c === 10) {
-            this.state = CHUNK_SIZE;
-            this.left = 0;
-            this.sawDigit = false;
-          } else if (c !== 13) {
-            this.fail("BAD_CHUNK");
-            return;
-          }
-          break;
-        }
-        case TRAILER: {
-          // Trailer lines are skipped; an empty line ends the response.
-          const c = b[i++] as number;
-          if (c === 10) {
-            if (this.trailerLine === 0) {
-              if (i < n) this.closeAfter = true;
-              this.complete();
-              return;
-            }
-            this.trailerLine = 0;
-          } else if (c !== 13) this.trailerLine++;
-          break;
-        }
-        default:
-          return;
-      }
-    }
-  }
-
-  private endSizeLine(): void {
-    if (this.left === 0) {
-      this.state = TRAILER;
-      this.trailerLine = 0;
-    } else this.state = CHUNK_DATA;
-  }
-
-  /** Keeps body bytes b[from, to): as text when they are the whole body, else as a copy (the read buffer is reused). */
-  private keep(b: Buffer, from: number, to: number): void {
-    if (to <= from) return;
-    if (this.parts.length === 0 && this.state === LENGTH && this.left === to - from) this.text = b.toString("utf8", from, to);
-    else this.parts.push(Buffer.from(b.subarray(from, to)));
   }
 
   /** The response is complete: hand the connection back (or drop it), then answer. */
@@ -428,7 +272,6 @@ class Conn {
     this.text = null;
     this.job = null;
     this.busySince = 0;
-    this.state = IDLE;
     this.idleSince = Date.now();
     if (this.closeAfter) this.destroy();
     else this.client.released(this);
