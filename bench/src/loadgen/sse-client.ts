@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import { HttpResponseDecoder, READ_BUFFER } from "./http-response.js";
+import { HttpResponseDecoder, READ_BUFFER, type ResponseHandler } from "./http-response.js";
 import { type SseEvent, SseParser } from "./sse.js";
 
 /**
@@ -42,7 +42,7 @@ export interface SseOptions {
  * and headers once, then the body (chunked, content-length or until close) decoded into the SSE
  * parser once per piece. Kept apart from the socket so every way of cutting the bytes is testable.
  */
-export class SseResponseParser {
+export class SseResponseParser implements ResponseHandler {
   private finished = false;
   private readonly http: HttpResponseDecoder;
   /** The start of a UTF-8 character whose other bytes are in the next piece. */
@@ -61,18 +61,30 @@ export class SseResponseParser {
       onEnd: (end: SseEnd) => void;
     },
   ) {
-    this.http = new HttpResponseDecoder({
-      onHead: (status) => {
-        if (status !== 200) this.end({ kind: "status", status });
-        else this.handler.onOpen?.();
-      },
-      onBody: (b, from, to) => this.decode(b, from, to),
-      onComplete: () => {
-        this.flushText();
-        this.end({ kind: "end" });
-      },
-      onError: (code) => this.end({ kind: "error", code }),
-    });
+    // The parser is its own response handler: method calls, no closures per stream.
+    this.http = new HttpResponseDecoder(this);
+  }
+
+  /** @internal The response's head (for the decoder). */
+  onHead(status: number): void {
+    if (status !== 200) this.end({ kind: "status", status });
+    else this.handler.onOpen?.();
+  }
+
+  /** @internal Body bytes (for the decoder). */
+  onBody(b: Buffer, from: number, to: number): void {
+    this.decode(b, from, to);
+  }
+
+  /** @internal The response is complete (for the decoder). */
+  onComplete(): void {
+    this.flushText();
+    this.end({ kind: "end" });
+  }
+
+  /** @internal Not HTTP or bad chunk framing (for the decoder). */
+  onError(code: "BAD_RESPONSE" | "BAD_CHUNK"): void {
+    this.end({ kind: "error", code });
   }
 
   /** Nothing more is read or delivered. */

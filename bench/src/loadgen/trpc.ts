@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import { HttpResponseDecoder, READ_BUFFER } from "./http-response.js";
+import { HttpResponseDecoder, READ_BUFFER, type ResponseHandler } from "./http-response.js";
 
 /** A failed call: the tRPC error code (or the network error's name) and, for our API, the reason. */
 export class CallError extends Error {
@@ -168,7 +168,7 @@ export class HttpClient {
 }
 
 /** One keep-alive connection and the parser of the response it is reading. */
-class Conn {
+class Conn implements ResponseHandler {
   private job: Job | null = null;
   /** When the current request was sent (0: idle). */
   busySince = 0;
@@ -193,20 +193,8 @@ class Conn {
     socket.on("end", () => this.eof());
     socket.on("error", (err: Error & { code?: string }) => this.fail(err.code ?? err.name ?? "NETWORK", err.message));
     socket.on("close", () => this.fail("SOCKET_CLOSED"));
-    this.http = new HttpResponseDecoder({
-      onHead: (status, head) => this.readHead(status, head),
-      onBody: (b, from, to, whole) => {
-        // As text when they are the whole body, else as a copy (the read buffer is reused).
-        if (whole) this.text = b.toString("utf8", from, to);
-        else this.parts.push(Buffer.from(b.subarray(from, to)));
-      },
-      onComplete: (reusable) => {
-        // Anything after the response (or a body ended by close): drop the connection after.
-        if (!reusable) this.closeAfter = true;
-        this.complete();
-      },
-      onError: (code) => this.fail(code),
-    });
+    // The connection is its own response handler: method calls, no closures.
+    this.http = new HttpResponseDecoder(this);
     // No request yet.
     this.http.stop();
   }
@@ -254,7 +242,7 @@ class Conn {
   }
 
   /** Reads the headers the connection depends on (interim 1xx heads are skipped). */
-  private readHead(status: number, h: string): void {
+  onHead(status: number, h: string): void {
     if (status < 200) return;
     this.status = status;
     this.closeAfter = h.startsWith("http/1.0") ? !/\r\nconnection:[^\r]*keep-alive/.test(h) : /\r\nconnection:[^\r]*close/.test(h);
@@ -262,6 +250,22 @@ class Conn {
     if (ka) this.keepAliveMs = Number(ka[1]) * 1000;
     this.parts.length = 0;
     this.text = null;
+  }
+
+  /** Keeps body bytes: as text when they are the whole body, else as a copy (the read buffer is reused). */
+  onBody(b: Buffer, from: number, to: number, whole: boolean): void {
+    if (whole) this.text = b.toString("utf8", from, to);
+    else this.parts.push(Buffer.from(b.subarray(from, to)));
+  }
+
+  onComplete(reusable: boolean): void {
+    // Anything after the response (or a body ended by close): drop the connection after.
+    if (!reusable) this.closeAfter = true;
+    this.complete();
+  }
+
+  onError(code: string): void {
+    this.fail(code);
   }
 
   /** The response is complete: hand the connection back (or drop it), then answer. */
