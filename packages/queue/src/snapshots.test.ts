@@ -2,27 +2,9 @@ import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
 import type { RoomStore } from "./store.js";
+import { roomSnapshot } from "../test/fixtures.js";
 
-const snap = (version: number, over: Partial<PublishedSnapshot> = {}): PublishedSnapshot => ({
-  productId: 1,
-  seq: 100,
-  serving: 10 + version,
-  admitted: 5,
-  reservable: 40,
-  sold: 0,
-  capacity: 5,
-  ttlMs: 60_000,
-  startsAt: 0,
-  endsAt: 0,
-  paused: false,
-  soldOut: false,
-  rate: 2,
-  admittedTotal: 10,
-  version,
-  at: 0,
-  leftCount: 0,
-  ...over,
-});
+const snap = (version: number, over: Partial<PublishedSnapshot> = {}) => roomSnapshot({ serving: 10 + version, version, ...over });
 
 // accept() and the listeners need neither Redis nor the store.
 const cache = (intervalMs: number) => new RoomCache(null as unknown as RoomStore, null as unknown as Redis, intervalMs);

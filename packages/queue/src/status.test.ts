@@ -2,26 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeStatus, etaSeconds, needsRecord, peopleAhead, watchIntervalMs } from "./status.js";
 import type { RoomSnapshot } from "./types.js";
+import { roomSnapshot } from "../test/fixtures.js";
 
-const room = (over: Partial<RoomSnapshot> = {}): RoomSnapshot => ({
-  productId: 1,
-  seq: 100,
-  serving: 10,
-  admitted: 5,
-  reservable: 40,
-  sold: 0,
-  capacity: 5,
-  ttlMs: 60_000,
-  startsAt: 0,
-  endsAt: 0,
-  paused: false,
-  soldOut: false,
-  rate: 2,
-  admittedTotal: 10,
-  version: 3,
-  at: 0,
-  ...over,
-});
+const room = (over: Partial<RoomSnapshot> = {}): RoomSnapshot => roomSnapshot(over);
 
 describe("people ahead", () => {
   it("counts the numbers between serving and mine, minus those who left", () => {
