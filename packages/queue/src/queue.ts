@@ -40,7 +40,7 @@ interface WatchedStatus {
   leftCount: number;
   roomVersion: number;
   /** Set when the ticket's record was read from Redis for this status. */
-  record?: TicketRecord | null;
+  record?: TicketRecord;
 }
 
 /**
@@ -140,18 +140,30 @@ export class Queue {
   }
 
   private async statusOf(ticket: string, ref: TicketRef, known?: TicketRecord | null): Promise<TicketStatus> {
+    return (await this.resolve(ticket, ref, known ?? null)).status;
+  }
+
+  /** The status from the room snapshot, reading the ticket's record only when needed (`read` is that record). */
+  private async resolve(
+    ticket: string,
+    ref: TicketRef,
+    known: TicketRecord | null,
+  ): Promise<{ status: TicketStatus; room: PublishedSnapshot; read?: TicketRecord }> {
     const room = await this.rooms.get(ref.productId);
     if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
     const left = await this.rooms.leftSeqs(ref.productId);
-    let record = known ?? null;
+    let record = known;
+    let read: TicketRecord | undefined;
     if (!record && needsRecord(ref, room, left)) {
       record = await this.store.ticket(ref.productId, ref.seq);
       if (!record) throw new QueueError("BAD_TICKET", "This ticket is no longer in line.");
+      read = record;
     }
     const status = computeStatus(ticket, ref, room, record, left);
     if (status.state === "WAITING") this.heartbeats.mark(ref.productId, ref.seq);
-    return status;
+    return { status, room, read };
   }
+
 
   /**
    * Yields the ticket's status now and whenever it changes, until it reaches a final state or the
@@ -253,19 +265,8 @@ export class Queue {
   }
 
   private async loadStatus(ticket: string, ref: TicketRef, known: TicketRecord | null): Promise<WatchedStatus> {
-    const room = await this.rooms.get(ref.productId);
-    if (!room) throw new QueueError("NOT_FOUND", "This waiting room does not exist.");
-    let record = known;
-    let fresh: TicketRecord | null | undefined;
-    if (!record || !TERMINAL.has(record.state)) {
-      const left = await this.rooms.leftSeqs(ref.productId);
-      if (!record && needsRecord(ref, room, left)) {
-        record = await this.store.ticket(ref.productId, ref.seq);
-        fresh = record;
-      }
-    }
-    const status = await this.statusOf(ticket, ref, record);
-    return { status, leftCount: room.leftCount, roomVersion: room.version, record: fresh };
+    const r = await this.resolve(ticket, ref, known);
+    return { status: r.status, leftCount: r.room.leftCount, roomVersion: r.room.version, record: r.read };
   }
 
   async leave(ticket: string, userId: string): Promise<TicketStatus> {

@@ -6,7 +6,7 @@ import { QueueError } from "../src/errors.js";
 import { signTicket } from "../src/ticket.js";
 import type { TicketStatus } from "../src/types.js";
 import { SECRET, buy, harness, ordersOf, stockOf } from "./harness.js";
-import { closeDb, insertProduct, testDb, until } from "./helpers.js";
+import { closeDb, insertProduct, joinInOrder, testDb, until } from "./helpers.js";
 
 /** The waiting room end to end: real Redis, real Kafka, real MariaDB, in-process workers. */
 let h: Awaited<ReturnType<typeof harness>> | undefined;
@@ -176,9 +176,7 @@ describe("expiry", () => {
     const db = testDb();
     const productId = await insertProduct(db, { stock: 2, initialStock: 2, capacity: 2, checkoutTtlSec: 1 });
     await h.startWorker();
-    const users = Array.from({ length: 4 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 4);
     const [a, b, c, d] = joined as [TicketStatus, TicketStatus, TicketStatus, TicketStatus];
     await until("first two admitted", async () => (await h!.queue.status(b.ticket, users[1] as string)).state === "ADMITTED");
     expect((await h.queue.status(c.ticket, users[2] as string)).state).toBe("WAITING");
@@ -204,9 +202,7 @@ describe("leaving and abandoned tickets", () => {
     h = await harness("leave");
     const db = testDb();
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
-    const users = Array.from({ length: 4 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 4);
     expect((await h.queue.status(joined[3]!.ticket, users[3]!)).ahead).toBe(3);
     const left = await h.queue.leave(joined[1]!.ticket, users[1]!);
     expect(left.state).toBe("LEFT");
@@ -222,9 +218,7 @@ describe("leaving and abandoned tickets", () => {
     h = await harness("abandon", { graceSec: 1 });
     const db = testDb();
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
-    const users = Array.from({ length: 3 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 3);
     // Past the grace: the join's own heartbeat is flushed up to a second later and counted in whole
     // seconds, so 1 s of grace needs more than 3 s of silence to be sure.
     await new Promise((r) => setTimeout(r, 4000));
@@ -302,9 +296,7 @@ describe("reconciler", () => {
     h = await harness("reconcile");
     const db = testDb();
     const productId = await insertProduct(db, { stock: 10, initialStock: 10, capacity: 3 });
-    const users = Array.from({ length: 5 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 5);
     await h.startWorker();
     await until("three admitted", async () => (await h!.queue.store.room(productId))?.admitted === 3);
     // Two buy; one is mid-payment with its order row pending (its unit already left MySQL stock).
@@ -349,9 +341,7 @@ describe("watch coalescing", () => {
     h = await harness("coalesce", { watchMaxIntervalMs: 1000 });
     const db = testDb();
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
-    const users = Array.from({ length: 12 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 12);
     const me = joined[11]!;
     const ac = new AbortController();
     const seen: { at: number; ahead: number }[] = [];
@@ -374,9 +364,7 @@ describe("watch coalescing", () => {
     const db = testDb();
     // No admissions yet: the ETA is the worst case, one room turn per TTL (minutes here).
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1, checkoutTtlSec: 60 });
-    const users = Array.from({ length: 12 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 12);
     const me = joined[11]!;
     const ac = new AbortController();
     const seen: { at: number; ahead: number; eta: number | null }[] = [];
@@ -405,9 +393,7 @@ describe("watch coalescing", () => {
     h = await harness("held", { watchMinIntervalMs: 5000 });
     const db = testDb();
     const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
-    const users = Array.from({ length: 3 }, () => randomUUID());
-    const joined: TicketStatus[] = [];
-    for (const u of users) joined.push(await h.queue.join(u, productId));
+    const { users, joined } = await joinInOrder(h.queue, productId, 3);
     await h.startWorker();
     await until("first admitted", async () => (await h!.queue.status(joined[0]!.ticket, users[0]!)).state === "ADMITTED");
     const ac = new AbortController();

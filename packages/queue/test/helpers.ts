@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type Database, createDb, product } from "@quickdeal/db";
 import { Redis } from "ioredis";
+import type { Queue } from "../src/queue.js";
 import { RoomStore } from "../src/store.js";
-import type { RoomConfig } from "../src/types.js";
+import type { RoomConfig, TicketStatus } from "../src/types.js";
 import { REDIS_URL, TEST_DB_URL } from "./env.js";
 
 export const randomPrefix = () => `qt${randomUUID().slice(0, 8)}`;
@@ -79,4 +80,12 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/** `n` new shoppers join one after another, so their numbers follow their order. */
+export async function joinInOrder(queue: Queue, productId: number, n: number): Promise<{ users: string[]; joined: TicketStatus[] }> {
+  const users = Array.from({ length: n }, () => randomUUID());
+  const joined: TicketStatus[] = [];
+  for (const u of users) joined.push(await queue.join(u, productId));
+  return { users, joined };
 }
