@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { Redis } from "ioredis";
-import type { JoinMessage } from "./join-log.js";
+import { decodeJoins, type JoinMessage } from "./join-log.js";
 import { slotChannel } from "./keys.js";
 import type { QueueMetrics } from "./metrics.js";
 import type { RoomStore } from "./store.js";
@@ -22,9 +22,26 @@ export interface AdmissionOptions {
 
 /** One join request taken from the log, parsed once. */
 interface Entry {
+  /** The Kafka record it came in (a record holds one product's joins of one produce request). */
   offset: string;
-  /** null: malformed, skipped (its offset is still resolved). */
+  /** null: a malformed record, skipped (its offset is still resolved). */
   msg: JoinMessage | null;
+  /** The record's last join: once it is done, the record's offset may be resolved. */
+  last: boolean;
+}
+
+/** A fetched batch's records as one list of joins in log order. */
+function entriesOf(messages: readonly { offset: string; value: Buffer | null }[]): Entry[] {
+  const entries: Entry[] = [];
+  for (const m of messages) {
+    const joins = decodeJoins(m.value);
+    if (!joins) {
+      entries.push({ offset: m.offset, msg: null, last: true });
+      continue;
+    }
+    for (let k = 0; k < joins.length; k++) entries.push({ offset: m.offset, msg: joins[k] ?? null, last: k === joins.length - 1 });
+  }
+  return entries;
 }
 
 /**
@@ -116,7 +133,7 @@ export class AdmissionWorker {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale, pause }: EachBatchPayload) {
-    const entries: Entry[] = batch.messages.map((m) => ({ offset: m.offset, msg: parse(m.value) }));
+    const entries = entriesOf(batch.messages);
     const generation = this.generation;
     let i = 0;
     while (i < entries.length && isRunning() && !isStale()) {
@@ -184,7 +201,15 @@ export class AdmissionWorker {
     // After a rebalance the offsets are no longer ours to resolve; the new owner replays them.
     if (!stillOwned()) return { next: i + result.processed, stop: true };
     if (result.processed > 0) {
-      resolveOffset(entries[i + result.processed - 1]?.offset as string);
+      // Only whole records: a record done halfway is fetched again after a crash (the script
+      // skips the joins it already handled), never skipped.
+      for (let k = i + result.processed - 1; k >= i; k--) {
+        const e = entries[k];
+        if (e?.last) {
+          resolveOffset(e.offset);
+          break;
+        }
+      }
       for (let k = 0; k < result.processed; k++) this.o.metrics?.admissionLag.observe((now - (entries[i + k]?.msg?.t ?? now)) / 1000);
     }
     return { next: i + result.processed, stop: result.stop !== "none" };
@@ -237,16 +262,5 @@ export class AdmissionWorker {
     const parked = [...this.parked.values()];
     this.parked.clear();
     for (const p of parked) p.resume();
-  }
-}
-
-function parse(value: Buffer | null | undefined): JoinMessage | null {
-  if (!value) return null;
-  try {
-    const m = JSON.parse(value.toString()) as Partial<JoinMessage>;
-    if (typeof m.p !== "number" || typeof m.s !== "number") return null;
-    return { p: m.p, s: m.s, u: String(m.u ?? ""), t: Number(m.t ?? Date.now()) };
-  } catch {
-    return null;
   }
 }

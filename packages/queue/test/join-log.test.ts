@@ -1,6 +1,6 @@
 // The join log's batching against the real broker.
 import { afterAll, describe, expect, it } from "vitest";
-import { JoinLog } from "../src/join-log.js";
+import { decodeJoins, encodeJoins, JoinLog } from "../src/join-log.js";
 import { createKafka, ensureTopic } from "../src/kafka.js";
 import { KAFKA_BROKERS } from "./env.js";
 import { randomTopic } from "./helpers.js";
@@ -27,6 +27,8 @@ describe("join log", () => {
     // Without the linger the first join would leave alone and the other 299 in a second request.
     expect(log.batches).toBe(1);
     expect(log.messages).toBe(300);
+    // One Kafka record per product of the batch, not one per join.
+    expect(log.records).toBe(2);
     await Promise.all(joins(3, 300).map((m) => log.append(m)));
     expect(log.batches).toBe(2);
   });
@@ -37,5 +39,28 @@ describe("join log", () => {
     await Promise.all(joins(150).map((m) => log.append(m)));
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(log.messages).toBe(150);
+  });
+});
+
+describe("join records", () => {
+  const b = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v));
+
+  it("carry one product's joins in seq order and read back the same", () => {
+    const joins = [
+      { p: 7, s: 3, u: "a", t: 1000 },
+      { p: 7, s: 4, u: "b", t: 1001 },
+    ];
+    expect(decodeJoins(b(encodeJoins(7, joins)))).toEqual(joins);
+  });
+
+  it("still read the one-join records earlier versions wrote", () => {
+    expect(decodeJoins(b({ p: 7, s: 3, u: "a", t: 1000 }))).toEqual([{ p: 7, s: 3, u: "a", t: 1000 }]);
+  });
+
+  it("refuse malformed records as a whole", () => {
+    for (const bad of ["", "not json", "null", "[1,2]", '{"p":"7","j":[[1,"a",1]]}', '{"p":7,"j":[]}', '{"p":7,"j":[["1","a",1]]}', '{"p":7}']) {
+      expect(decodeJoins(b(bad)), bad).toBeNull();
+    }
+    expect(decodeJoins(null)).toBeNull();
   });
 });
