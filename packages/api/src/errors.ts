@@ -33,6 +33,7 @@ const QUEUE_CODES: Record<QueueErrorCode, TRPCCode> = {
   EXPIRED: "PRECONDITION_FAILED",
   ALREADY_PAYING: "CONFLICT",
   ALREADY_PURCHASED: "CONFLICT",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
@@ -61,6 +62,9 @@ export function reasonOf(cause: unknown): { reason: string | null; retryAfterSec
       retryAfterSec: cause.retryAfterMs === undefined ? null : Math.max(1, Math.ceil(cause.retryAfterMs / 1000)),
     };
   }
-  if (cause instanceof QueueError) return { reason: cause.code, retryAfterSec: cause.retryable ? 1 : null };
+  if (cause instanceof QueueError) {
+    const ms = cause.retryAfterMs;
+    return { reason: cause.code, retryAfterSec: ms !== undefined ? Math.max(1, Math.ceil(ms / 1000)) : cause.retryable ? 1 : null };
+  }
   return { reason: null, retryAfterSec: null };
 }

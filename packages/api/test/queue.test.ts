@@ -206,4 +206,27 @@ describe("queue procedures over HTTP", () => {
     }
     expect(err?.data?.retryAfterSec).toBeGreaterThan(0);
   });
+
+  it("rate-limits joins per IP in the join script, with the same answer as any other limit", async () => {
+    const productId = await insertProduct(api.services);
+    const { redisPrefix, rateLimits } = api.services.config;
+    const ip = "127.0.0.1";
+    const key = `${redisPrefix}:rl:joinPerIp:${ip}`;
+    // This address has spent its window (as other processes would have left it in Redis).
+    await api.services.redis.set(key, String(rateLimits.joinPerIp.points), "PX", 30_000);
+    const g = await guest(api);
+    const err = await rejects(g.client.queue.join.mutate({ productId }), "TOO_MANY_REQUESTS");
+    expect(err.message).toBe("Too many attempts. Please wait 30 seconds and try again.");
+    expect(err.data).toMatchObject({ reason: "RATE_LIMITED", retryAfterSec: 30 });
+    expect(await api.services.redis.get(key)).toBe(String(rateLimits.joinPerIp.points + 1));
+    // Then refused from this process's memory: the counter no longer moves, no ticket was made.
+    const again = await rejects((await guest(api)).client.queue.join.mutate({ productId }), "TOO_MANY_REQUESTS");
+    expect(again.data).toMatchObject({ reason: "RATE_LIMITED" });
+    expect(await api.services.redis.get(key)).toBe(String(rateLimits.joinPerIp.points + 1));
+    expect(await g.client.queue.mine.query({ productId })).toBeNull();
+    // reset() lets the address in again.
+    await api.services.limits.reset("joinPerIp", ip);
+    expect((await g.client.queue.join.mutate({ productId })).ticket).toBeTruthy();
+    await api.services.limits.reset("joinPerIp", ip);
+  });
 });

@@ -1,12 +1,14 @@
-// The limiters on their own, against the real Redis: two limiter sets on one prefix stand for two
-// API processes.
+// The limiters on their own (and the queue's join script, which counts the per-IP join limit), against
+// the real Redis: two limiter sets on one prefix stand for two API processes.
 import { randomUUID } from "node:crypto";
+import { RoomStore } from "@quickdeal/queue";
 import { TRPCError } from "@trpc/server";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { defaultRateLimits, type RateLimitConfig } from "../src/config.js";
-import { createRateLimiters } from "../src/rate-limit.js";
+import { ReasonError } from "../src/errors.js";
+import { createRateLimiters, type RateLimiters } from "../src/rate-limit.js";
 import { REDIS_URL } from "./env.js";
 
 const redis = new Redis(REDIS_URL);
@@ -19,7 +21,7 @@ const config: RateLimitConfig = {
 };
 const log = pino({ level: "silent" });
 
-async function refused(p: Promise<void>): Promise<TRPCError> {
+async function refused(p: Promise<unknown>): Promise<TRPCError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
@@ -29,25 +31,80 @@ async function refused(p: Promise<void>): Promise<TRPCError> {
   return err as TRPCError;
 }
 
+const P = 1;
+/** A room on sale now, on the limiters' prefix: the join script counts the per-IP limit. */
+async function roomOn(prefix: string): Promise<RoomStore> {
+  const store = new RoomStore(redis, prefix);
+  await store.initRoom({
+    productId: P,
+    stock: 10,
+    initialStock: 10,
+    capacity: 3,
+    checkoutTtlSec: 60,
+    saleStartsAt: new Date(Date.now() - 60_000),
+    saleEndsAt: null,
+    paused: false,
+  });
+  return store;
+}
+
+async function dropPrefix(prefix: string) {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+}
+
 describe("rate limiters", () => {
-  it("counts the per-IP join limit across processes in Redis, and refuses from memory once spent", async () => {
+  it("counts the per-IP join limit across processes in the join script, and refuses from memory once refused", async () => {
     const prefix = `rl${randomUUID().slice(0, 8)}`;
+    const store = await roomOn(prefix);
     const a = createRateLimiters(redis, prefix, config, log);
     const b = createRateLimiters(redis, prefix, config, log);
-    for (let i = 0; i < 5; i++) await (i % 2 ? a : b).consume([["joinPerIp", "10.0.0.1"]]);
-    await refused(a.consume([["joinPerIp", "10.0.0.1"]]));
-    await refused(b.consume([["joinPerIp", "10.0.0.1"]]));
+    let scripts = 0;
+    const join = (limits: RateLimiters, ip: string, user = randomUUID()) =>
+      limits.join(user, ip, (limit) => {
+        scripts++;
+        return store.join(P, user, Date.now(), limit);
+      });
+    for (let i = 0; i < 5; i++) await join(i % 2 ? a : b, "10.0.0.1");
+    const err = await refused(join(a, "10.0.0.1"));
+    // The same answer as any other limit: reason, retry hint and message.
+    expect(err.message).toMatch(/^Too many attempts\. Please wait (59|60) seconds and try again\.$/);
+    expect(err.cause).toBeInstanceOf(ReasonError);
+    expect(err.cause).toMatchObject({ reason: "RATE_LIMITED" });
+    expect((err.cause as ReasonError).retryAfterMs).toBeGreaterThan(58_000);
+    await refused(join(b, "10.0.0.1"));
     // Another address is unaffected.
-    await a.consume([["joinPerIp", "10.0.0.2"]]);
-    // Refused from memory: the counter in Redis no longer moves.
+    await join(a, "10.0.0.2");
+    // The counter is rate-limiter-flexible's: same key, an integer with the window as its expiry.
     const key = `${prefix}:rl:joinPerIp:10.0.0.1`;
-    const before = await redis.get(key);
-    await refused(a.consume([["joinPerIp", "10.0.0.1"]]));
-    expect(await redis.get(key)).toBe(before);
+    expect(await redis.get(key)).toBe("7");
+    expect(await redis.pttl(key)).toBeGreaterThan(58_000);
+    // Refused from memory: no script runs and the counter in Redis no longer moves.
+    const before = scripts;
+    await refused(join(a, "10.0.0.1"));
+    await refused(join(b, "10.0.0.1"));
+    expect(scripts).toBe(before);
+    expect(await redis.get(key)).toBe("7");
     // reset() forgets both the Redis counter and the in-memory block.
     await a.reset("joinPerIp", "10.0.0.1");
-    await a.consume([["joinPerIp", "10.0.0.1"]]);
-    await redis.del(key, `${prefix}:rl:joinPerIp:10.0.0.2`);
+    expect(await redis.exists(key)).toBe(0);
+    await join(a, "10.0.0.1");
+    expect(await redis.get(key)).toBe("1");
+    await dropPrefix(prefix);
+  });
+
+  it("counts a repeat join and one the room refuses against the per-IP limit", async () => {
+    const prefix = `rl${randomUUID().slice(0, 8)}`;
+    const store = await roomOn(prefix);
+    const limits = createRateLimiters(redis, prefix, config, log);
+    const ip = "10.0.0.4";
+    const user = randomUUID();
+    const first = await limits.join(user, ip, (limit) => store.join(P, user, Date.now(), limit));
+    const again = await limits.join(user, ip, (limit) => store.join(P, user, Date.now(), limit));
+    expect(again).toEqual({ ...first, created: false });
+    await expect(limits.join(randomUUID(), ip, (limit) => store.join(99, "x", Date.now(), limit))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await redis.get(`${prefix}:rl:joinPerIp:${ip}`)).toBe("3");
+    await dropPrefix(prefix);
   });
 
   it("counts the per-user join limit in each process, with a retry hint", async () => {
@@ -60,15 +117,17 @@ describe("rate limiters", () => {
     // Idempotent joins: another process may serve the same user up to its own limit.
     await b.consume([["joinPerUser", "u1"]]);
     expect(await redis.exists(`${prefix}:rl:joinPerUser:u1`)).toBe(0);
-    // Both checks together: the spent one refuses the request, without spending the IP's point.
-    await refused(a.consume([
-      ["joinPerUser", "u1"],
-      ["joinPerIp", "10.0.0.3"],
-    ]));
+    // A join by the spent user is refused before its IP's point is spent: the join never runs.
+    let ran = false;
+    await refused(
+      a.join("u1", "10.0.0.3", async () => {
+        ran = true;
+      }),
+    );
+    expect(ran).toBe(false);
     expect(await redis.exists(`${prefix}:rl:joinPerIp:10.0.0.3`)).toBe(0);
     await a.reset("joinPerUser", "u1");
     await a.consume([["joinPerUser", "u1"]]);
-    await redis.del(`${prefix}:rl:joinPerIp:10.0.0.3`);
   });
 
   it("opens a new per-user window once the old one ends", async () => {

@@ -9,6 +9,7 @@ export type QueueErrorCode =
   | "EXPIRED"
   | "ALREADY_PAYING"
   | "ALREADY_PURCHASED"
+  | "RATE_LIMITED"
   | "UNAVAILABLE";
 
 export class QueueError extends Error {
@@ -17,6 +18,8 @@ export class QueueError extends Error {
     readonly code: QueueErrorCode,
     message: string,
     readonly retryable = code === "UNAVAILABLE",
+    /** When a retry can succeed (a rate limit's window end), if known. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -38,4 +41,18 @@ const LUA_ERRORS: Record<number, [QueueErrorCode, string]> = {
 export function luaError(code: number): QueueError {
   const [c, message] = LUA_ERRORS[code] ?? ["UNAVAILABLE", `Unexpected waiting-room result ${code}.`];
   return new QueueError(c, message);
+}
+
+/** The join script's "rate limited" answer, `{-10, ms until the window ends}` (see join-4.lua). */
+export const LUA_RATE_LIMITED = -10;
+
+/** A refusal by a rate limit, worded as the API words its own limits (clients see one message). */
+export function rateLimited(waitMs: number): QueueError {
+  const sec = Math.max(1, Math.ceil(waitMs / 1000));
+  return new QueueError(
+    "RATE_LIMITED",
+    `Too many attempts. Please wait ${sec} second${sec === 1 ? "" : "s"} and try again.`,
+    false,
+    waitMs,
+  );
 }

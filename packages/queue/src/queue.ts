@@ -9,7 +9,7 @@ import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
 import { loadRoomConfig, reconcileRoom } from "./rooms.js";
 import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
 import { TERMINAL, computeStatus, needsRecord, watchIntervalMs } from "./status.js";
-import { RoomStore, type TicketRecord } from "./store.js";
+import { type JoinLimit, RoomStore, type TicketRecord } from "./store.js";
 import { signTicket, ticketId, verifyTicket } from "./ticket.js";
 import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
 
@@ -95,12 +95,29 @@ export class Queue {
     this.knownRooms.add(productId);
   }
 
-  /** Takes a place in line (or returns the one the user has) and answers after Kafka acknowledged it. */
-  async join(userId: string, productId: number, now = Date.now()): Promise<TicketStatus> {
-    await this.ensureRoom(productId);
-    let placed: Awaited<ReturnType<RoomStore["join"]>>;
+  /**
+   * Takes a place in line (or returns the one the user has) and answers after Kafka acknowledged it.
+   * With a `limit` the join script counts the attempt first and refuses one past its points
+   * (QueueError "RATE_LIMITED"); the worker, tests and other trusted callers pass none.
+   */
+  async join(userId: string, productId: number, now = Date.now(), limit?: JoinLimit): Promise<TicketStatus> {
+    let placed: Awaited<ReturnType<RoomStore["join"]>> | null = null;
     try {
-      placed = await this.store.join(productId, userId, now);
+      // The room may be missing in Redis: run the script before making it anyway, so the limit
+      // counts this attempt too (a product that does not exist included, as when the API counted
+      // before joining); a missing room is then made and joined without counting twice.
+      const countFirst = limit !== undefined && !this.knownRooms.has(productId);
+      if (countFirst) {
+        placed = await this.store.join(productId, userId, now, limit).catch((err: unknown) => {
+          if (err instanceof QueueError && err.code === "NOT_FOUND") return null;
+          throw err;
+        });
+        if (placed) this.knownRooms.add(productId);
+      }
+      if (!placed) {
+        await this.ensureRoom(productId);
+        placed = await this.store.join(productId, userId, now, countFirst ? undefined : limit);
+      }
     } catch (err) {
       if (err instanceof QueueError) this.metrics.joinFailures.inc({ reason: err.code });
       throw err;

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { QueueError, luaError } from "./errors.js";
+import { LUA_RATE_LIMITED, QueueError, luaError, rateLimited } from "./errors.js";
 import { activeRoomsKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
 import { type ScriptName, scriptRunner } from "./scripts.js";
 import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
@@ -16,6 +16,21 @@ export interface AdmitResult {
   stop: "none" | "full" | "paused";
   admitted: number;
   soldOut: boolean;
+}
+
+/**
+ * A fixed-window rate limit the join script checks and counts before anything else, so a limited
+ * join costs one script call (the API's per-IP join limit). Every attempt counts, also one that
+ * returns an existing ticket or is refused; one past `points` in a window is refused with
+ * QueueError "RATE_LIMITED" and `retryAfterMs` (until the window ends).
+ */
+export interface JoinLimit {
+  /** The window's counter (an integer key with the window as its expiry). */
+  key: string;
+  /** Attempts allowed per window (at least 1). */
+  points: number;
+  /** The window's length (whole milliseconds, at least 1). */
+  windowMs: number;
 }
 
 /** The one door to Redis: typed wrappers around the Lua scripts and the few plain reads. */
@@ -56,13 +71,34 @@ export class RoomStore {
     return (await this.redis.exists(this.keys(productId).room)) === 1;
   }
 
-  /** Returns the user's place; `created` is false when they already had an active ticket. */
-  async join(productId: number, userId: string, now: number): Promise<{ seq: number; created: boolean; state: TicketState }> {
+  /**
+   * Returns the user's place; `created` is false when they already had an active ticket. With a
+   * `limit`, the attempt is counted first and refused (QueueError "RATE_LIMITED") past its points.
+   */
+  async join(
+    productId: number,
+    userId: string,
+    now: number,
+    limit?: JoinLimit,
+  ): Promise<{ seq: number; created: boolean; state: TicketState }> {
     const k = this.keys(productId);
-    const r = await this.run("join", [k.room, k.tickets, k.users], [userId, now, Math.floor(now / 1000)]);
+    // Without a limit KEYS[4] repeats the room key (untouched), keeping every key in the room's slot.
+    const r = await this.run(
+      "join",
+      [k.room, k.tickets, k.users, limit?.key ?? k.room],
+      [
+        userId,
+        now,
+        Math.floor(now / 1000),
+        limit ? Math.max(1, Math.floor(limit.points)) : 0,
+        limit ? Math.max(1, Math.round(limit.windowMs)) : 0,
+      ],
+    );
     if (typeof r === "number") throw luaError(r);
-    const [seq, created, code] = r as [number, number, string];
-    return { seq, created: created === 1, state: STATE_BY_CODE[code] ?? "WAITING" };
+    const [seq, second, code] = r as [number, number, string];
+    // Rate limited: {-10, ms until the window ends}.
+    if (seq === LUA_RATE_LIMITED) throw rateLimited(second);
+    return { seq, created: second === 1, state: STATE_BY_CODE[code] ?? "WAITING" };
   }
 
   async cancel(productId: number, seq: number, userId: string): Promise<boolean> {

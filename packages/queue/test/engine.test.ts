@@ -289,6 +289,21 @@ describe("bad input", () => {
     await expect(h.queue.join(randomUUID(), early)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
     await expect(h.queue.join(randomUUID(), late)).rejects.toMatchObject({ code: "SALE_ENDED" });
   });
+  it("counts a limited join once, also the first one at a room not yet in Redis and one at no product", async () => {
+    h = await harness("limit");
+    const productId = await insertProduct(testDb());
+    const limit = { key: `${h.prefix}:rl:joinPerIp:10.0.0.9`, points: 4, windowMs: 60_000 };
+    const user = randomUUID();
+    // The room is made by this first join (the script ran before it, counting the attempt once).
+    const first = await h.queue.join(user, productId, Date.now(), limit);
+    expect(await h.queue.redis.get(limit.key)).toBe("1");
+    expect((await h.queue.join(user, productId, Date.now(), limit)).ticket).toBe(first.ticket);
+    await expect(h.queue.join(user, 987654321, Date.now(), limit)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await h.queue.redis.get(limit.key)).toBe("3");
+    await h.queue.join(randomUUID(), productId, Date.now(), limit);
+    await expect(h.queue.join(randomUUID(), productId, Date.now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    expect((await h.queue.store.room(productId))?.seq).toBe(2);
+  });
 });
 
 describe("reconciler", () => {

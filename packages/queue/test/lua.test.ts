@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueueError } from "../src/errors.js";
-import type { RoomStore } from "../src/store.js";
+import { scriptRunner } from "../src/scripts.js";
+import type { JoinLimit, RoomStore } from "../src/store.js";
 import { slotChannel } from "../src/keys.js";
 import { roomConfig, testStore, until } from "./helpers.js";
 
@@ -66,6 +67,65 @@ describe("join", () => {
     await store.leave(P, 1);
     const again = await store.join(P, "a", now());
     expect(again).toMatchObject({ seq: 3, created: true });
+  });
+
+  describe("with a limit", () => {
+    const limitOf = (windowMs = 60_000, points = 3): JoinLimit => ({ key: `${t.prefix}:rl:joinPerIp:10.0.0.1`, points, windowMs });
+    const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as QueueError);
+
+    it("counts every attempt in a fixed window and refuses past its points with the time left", async () => {
+      const limit = limitOf();
+      await store.initRoom(roomConfig({ productId: 2, saleStartsAt: new Date(now() + 60_000) }));
+      // A new place, a repeat join (same ticket) and a join the room refuses all count.
+      expect(await store.join(P, "a", now(), limit)).toMatchObject({ seq: 1, created: true });
+      expect(await store.join(P, "a", now(), limit)).toMatchObject({ seq: 1, created: false });
+      await expect(store.join(2, "b", now(), limit)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
+      // The counter is rate-limiter-flexible's: an integer with the window as its expiry.
+      expect(await t.redis.get(limit.key)).toBe("3");
+      const ttl = await t.redis.pttl(limit.key);
+      expect(ttl).toBeGreaterThan(59_000);
+      const err = await refusal(store.join(P, "c", now(), limit));
+      expect(err).toBeInstanceOf(QueueError);
+      expect(err).toMatchObject({ code: "RATE_LIMITED", message: "Too many attempts. Please wait 60 seconds and try again." });
+      expect(err?.retryAfterMs).toBeGreaterThan(59_000);
+      expect(err?.retryAfterMs).toBeLessThanOrEqual(ttl);
+      // A refused attempt counts too, does not move the window, and takes no place.
+      expect(await t.redis.get(limit.key)).toBe("4");
+      expect(await t.redis.pttl(limit.key)).toBeLessThanOrEqual(ttl);
+      expect(await store.ticketOf(P, "c")).toBeNull();
+      expect((await store.room(P))?.seq).toBe(1);
+      // Joins without a limit (worker, tests) neither check nor count it.
+      expect(await store.join(P, "d", now())).toMatchObject({ seq: 2, created: true });
+      expect(await t.redis.get(limit.key)).toBe("4");
+    });
+
+    it("checks the limit before anything else and answers {-10, ms left}", async () => {
+      const limit = limitOf(60_000, 1);
+      await t.redis.set(limit.key, "1", "PX", 30_000);
+      // No room at all: the limit still answers first.
+      const k = store.keys(99);
+      const r = (await scriptRunner(t.redis)("join", [k.room, k.tickets, k.users, limit.key], ["a", now(), 0, 1, 60_000])) as number[];
+      expect(r[0]).toBe(-10);
+      expect(r[1]).toBeGreaterThan(29_000);
+      expect(r[1]).toBeLessThanOrEqual(30_000);
+      await expect(store.join(99, "a", now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      // A counter left without an expiry gets the window's.
+      await t.redis.set(limit.key, "0");
+      await store.join(P, "a", now(), limit);
+      expect(await t.redis.pttl(limit.key)).toBeGreaterThan(59_000);
+    });
+
+    it("opens a new window once the old one ends", async () => {
+      const limit = limitOf(300, 2);
+      await store.join(P, "a", now(), limit);
+      await store.join(P, "b", now(), limit);
+      const err = await refusal(store.join(P, "c", now(), limit));
+      expect(err).toMatchObject({ code: "RATE_LIMITED", message: "Too many attempts. Please wait 1 second and try again." });
+      expect(err?.retryAfterMs).toBeLessThanOrEqual(300);
+      await until("the window's end", async () => (await t.redis.exists(limit.key)) === 0, 2000, 20);
+      expect(await store.join(P, "c", now(), limit)).toMatchObject({ seq: 3, created: true });
+      expect(await t.redis.get(limit.key)).toBe("1");
+    });
   });
 });
 

@@ -7,12 +7,12 @@ import { shopperProcedure } from "../trpc.js";
 /** Thin wrappers over @quickdeal/queue: the line itself lives in Redis and Kafka. */
 export const queueRouter = {
   /** Takes a place in line (a second join returns the same ticket); answers once Kafka has it. */
-  join: shopperProcedure.input(z.object({ productId })).mutation(async ({ ctx, input }) => {
-    await ctx.services.limits.consume([
-      ["joinPerUser", ctx.session.userId],
-      ["joinPerIp", ctx.req.ip],
-    ]);
-    return viaQueue(() => ctx.services.queue.join(ctx.session.userId, input.productId));
+  join: shopperProcedure.input(z.object({ productId })).mutation(({ ctx, input }) => {
+    const { userId } = ctx.session;
+    // The per-IP limit rides in the join script: one Redis call per join (decisions.md §13).
+    return viaQueue(() =>
+      ctx.services.limits.join(userId, ctx.req.ip, (limit) => ctx.services.queue.join(userId, input.productId, Date.now(), limit)),
+    );
   }),
 
   /** For polling clients; `watch` is the push version. */
