@@ -1,4 +1,4 @@
-import { type JoinLimit, QueueError } from "@quickdeal/queue";
+import { type JoinLimit, QueueError, joinLimitPattern } from "@quickdeal/queue";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
@@ -19,13 +19,15 @@ export interface RateLimiters {
    */
   consume(checks: [ConsumedLimitName, string][]): Promise<void>;
   /**
-   * Runs a join under the join limits: spends the user's point (in memory), refuses an address
-   * known to have spent its per-IP window (from memory, no Redis call), and hands `join` the per-IP
-   * limit for the join script, which counts it in the same call that takes the place. A refusal
-   * by the script is remembered until its window ends. Throws TOO_MANY_REQUESTS as `consume` does.
+   * Runs a join at `productId` under the join limits: spends the user's point (in memory), refuses
+   * an address known to have spent its per-IP window at that product (from memory, no Redis call),
+   * and hands `join` the per-IP limit for the join script, which counts it in the same call that
+   * takes the place. The per-IP limit is per product: its counter shares the room's Redis Cluster
+   * slot. A refusal by the script is remembered until its window ends. Throws TOO_MANY_REQUESTS as
+   * `consume` does.
    */
-  join<T>(userId: string, ip: string, join: (limit: JoinLimit) => Promise<T>): Promise<T>;
-  /** Forget a key's usage (tests, support). */
+  join<T>(userId: string, ip: string, productId: number, join: (limit: JoinLimit) => Promise<T>): Promise<T>;
+  /** Forget a key's usage (tests, support); for "joinPerIp", the address's usage at every product. */
   reset(name: LimitName, key: string): Promise<void>;
 }
 
@@ -35,12 +37,13 @@ export interface RateLimiters {
  * a process work; checking it in Redis cost a Lua script per join, as much as the join it guards.
  * With N processes a user gets at most N times the limit, which buys nothing. The per-IP join
  * limit stays in Redis: it is what stops one address with many guest sessions (a bot farm)
- * grabbing places, and that must hold across processes; the join script itself counts it.
+ * grabbing places in a product's line, and that must hold across processes; the join script
+ * itself counts it, per product.
  */
 const LOCAL: ReadonlySet<LimitName> = new Set<LimitName>(["joinPerUser"]);
-/** Counted by the join script, not by rate-limiter-flexible (same key and counter format). */
+/** Counted by the join script per product, not by rate-limiter-flexible (same counter format). */
 const IN_JOIN: ReadonlySet<LimitName> = new Set<LimitName>(["joinPerIp"]);
-/** Addresses refused from memory at once; past this the least recent cost one script call again. */
+/** Address-product pairs refused from memory at once; past this the least recent cost a script call again. */
 const MAX_BLOCKED_IPS = 10_000;
 
 export function createRateLimiters(redis: Redis, prefix: string, config: RateLimitConfig, log: Logger): RateLimiters {
@@ -65,10 +68,10 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
       }),
     );
   }
-  // Addresses the join script refused, with the end of their window (ms since the epoch).
+  // Address-product pairs the join script refused (`blockKey`), with the end of their window (ms
+  // since the epoch): the counter is per product, so is the block.
   const ipBlocked = new LRUCache<string, number>({ max: MAX_BLOCKED_IPS });
   const perIp = config.joinPerIp;
-  const perIpKeyPrefix = keyPrefix(prefix, "joinPerIp");
 
   function refuse(waitMs: number): never {
     const sec = Math.max(1, Math.ceil(waitMs / 1000));
@@ -115,21 +118,22 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
       if (waitMs > 0) refuse(waitMs);
     },
 
-    async join(userId, ip, join) {
+    async join(userId, ip, productId, join) {
       const userWaitMs = await consumeLocal([["joinPerUser", userId]]);
       if (userWaitMs > 0) refuse(userWaitMs);
-      const until = ipBlocked.get(ip);
+      const blocked = blockKey(productId, ip);
+      const until = ipBlocked.get(blocked);
       if (until !== undefined) {
         const waitMs = until - Date.now();
         if (waitMs > 0) refuse(waitMs);
-        ipBlocked.delete(ip);
+        ipBlocked.delete(blocked);
       }
       try {
-        return await join({ key: `${perIpKeyPrefix}:${ip}`, points: perIp.points, windowMs: perIp.durationSec * 1000 });
+        return await join({ scope: ip, points: perIp.points, windowMs: perIp.durationSec * 1000 });
       } catch (err) {
         if (!(err instanceof QueueError) || err.code !== "RATE_LIMITED") throw err;
         const waitMs = err.retryAfterMs ?? perIp.durationSec * 1000;
-        ipBlocked.set(ip, Date.now() + waitMs);
+        ipBlocked.set(blocked, Date.now() + waitMs);
         refuse(waitMs);
       }
     },
@@ -138,14 +142,32 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
       await local.get(name)?.delete(key);
       await shared.get(name)?.delete(key);
       if (IN_JOIN.has(name)) {
-        ipBlocked.delete(key);
-        await redis.del(`${keyPrefix(prefix, name)}:${key}`);
+        // Collected first: deleting while iterating the cache would skip entries.
+        const blocks = [...ipBlocked.keys()].filter((k) => k.slice(k.indexOf(" ") + 1) === key);
+        for (const k of blocks) ipBlocked.delete(k);
+        // The address has a counter per product (in each room's slot): find them all. A support
+        // action, so a SCAN is fine; one DEL per key, as keys of different slots cannot share one.
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", joinLimitPattern(prefix, key), "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) {
+            const p = redis.pipeline();
+            for (const k of keys) p.del(k);
+            await p.exec();
+          }
+        } while (cursor !== "0");
       }
     },
   };
 }
 
-/** rate-limiter-flexible keeps a key's counter at `<keyPrefix>:<key>`; the join script uses the same. */
+/** The in-memory block of an address at one product (a product id has no space). */
+function blockKey(productId: number, ip: string): string {
+  return `${productId} ${ip}`;
+}
+
+/** rate-limiter-flexible keeps a key's counter at `<keyPrefix>:<key>`. */
 function keyPrefix(prefix: string, name: LimitName): string {
   return `${prefix}:rl:${name}`;
 }

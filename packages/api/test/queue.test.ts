@@ -1,4 +1,4 @@
-import type { TicketStatus } from "@quickdeal/queue";
+import { type TicketStatus, joinLimitKey } from "@quickdeal/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultRateLimits } from "../src/config.js";
 import { type Api, client, guest, insertProduct, rejects, startApi, until } from "./harness.js";
@@ -211,7 +211,8 @@ describe("queue procedures over HTTP", () => {
     const productId = await insertProduct(api.services);
     const { redisPrefix, rateLimits } = api.services.config;
     const ip = "127.0.0.1";
-    const key = `${redisPrefix}:rl:joinPerIp:${ip}`;
+    // Per product: the counter shares the room's hash tag (one Cluster slot for the join script).
+    const key = joinLimitKey(redisPrefix, productId, ip);
     // This address has spent its window (as other processes would have left it in Redis).
     await api.services.redis.set(key, String(rateLimits.joinPerIp.points), "PX", 30_000);
     const g = await guest(api);

@@ -11,7 +11,7 @@ export interface RoomKeys {
 }
 
 export function roomKeys(prefix: string, productId: number): RoomKeys {
-  const tag = `${prefix}:{p:${productId}}`;
+  const tag = roomTag(prefix, productId);
   return {
     room: `${tag}:room`,
     tickets: `${tag}:t`,
@@ -19,6 +19,27 @@ export function roomKeys(prefix: string, productId: number): RoomKeys {
     expiries: `${tag}:exp`,
     left: `${tag}:left`,
   };
+}
+
+const roomTag = (prefix: string, productId: number) => `${prefix}:{p:${productId}}`;
+
+/**
+ * A caller's join-limit counter (the API's per-IP join limit; `scope` is the address) for one
+ * product. It carries the room's hash tag so the join script that counts it runs on the room's
+ * Cluster slot; the limit is therefore per product.
+ */
+export function joinLimitKey(prefix: string, productId: number, scope: string): string {
+  return `${roomTag(prefix, productId)}:rl:joinPerIp:${scope}`;
+}
+
+/** SCAN MATCH pattern for one scope's join-limit counters in every product (support resets). */
+export function joinLimitPattern(prefix: string, scope: string): string {
+  return `${globEscape(prefix)}:{p:*}:rl:joinPerIp:${globEscape(scope)}`;
+}
+
+/** Redis glob patterns treat `* ? [ ] \` as special; a backslash makes them literal. */
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, "\\$&");
 }
 
 /** Set of product ids with a live room (the sweeper and snapshot publisher iterate it). */

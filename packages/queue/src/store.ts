@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { LUA_RATE_LIMITED, QueueError, luaError, rateLimited } from "./errors.js";
-import { activeRoomsKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
+import { activeRoomsKey, joinLimitKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
 import { type ScriptName, scriptRunner } from "./scripts.js";
 import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
 
@@ -22,11 +22,12 @@ export interface AdmitResult {
  * A fixed-window rate limit the join script checks and counts before anything else, so a limited
  * join costs one script call (the API's per-IP join limit). Every attempt counts, also one that
  * returns an existing ticket or is refused; one past `points` in a window is refused with
- * QueueError "RATE_LIMITED" and `retryAfterMs` (until the window ends).
+ * QueueError "RATE_LIMITED" and `retryAfterMs` (until the window ends). The counter is per scope
+ * and product (`joinLimitKey`): it must share the room's hash tag to run in the room's script.
  */
 export interface JoinLimit {
-  /** The window's counter (an integer key with the window as its expiry). */
-  key: string;
+  /** Whom the limit counts (the caller's address); the store makes the product's counter of it. */
+  scope: string;
   /** Attempts allowed per window (at least 1). */
   points: number;
   /** The window's length (whole milliseconds, at least 1). */
@@ -82,10 +83,11 @@ export class RoomStore {
     limit?: JoinLimit,
   ): Promise<{ seq: number; created: boolean; state: TicketState }> {
     const k = this.keys(productId);
-    // Without a limit KEYS[4] repeats the room key (untouched), keeping every key in the room's slot.
+    // Without a limit KEYS[4] repeats the room key (untouched); with one it is the scope's counter
+    // for this product. Either way every key has the room's hash tag, so one Cluster slot.
     const r = await this.run(
       "join",
-      [k.room, k.tickets, k.users, limit?.key ?? k.room],
+      [k.room, k.tickets, k.users, limit ? joinLimitKey(this.prefix, productId, limit.scope) : k.room],
       [
         userId,
         now,

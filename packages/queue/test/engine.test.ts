@@ -3,6 +3,7 @@ import { order } from "@quickdeal/db";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { QueueError } from "../src/errors.js";
+import { joinLimitKey } from "../src/keys.js";
 import { signTicket } from "../src/ticket.js";
 import type { TicketStatus } from "../src/types.js";
 import { SECRET, buy, harness, ordersOf, stockOf } from "./harness.js";
@@ -289,17 +290,22 @@ describe("bad input", () => {
     await expect(h.queue.join(randomUUID(), early)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
     await expect(h.queue.join(randomUUID(), late)).rejects.toMatchObject({ code: "SALE_ENDED" });
   });
-  it("counts a limited join once, also the first one at a room not yet in Redis and one at no product", async () => {
-    h = await harness("limit");
+  it("counts a limited join once per product, also the first one at a room not yet in Redis and one at no product", async () => {
+    const limited = await harness("limit");
+    h = limited;
     const productId = await insertProduct(testDb());
-    const limit = { key: `${h.prefix}:rl:joinPerIp:10.0.0.9`, points: 4, windowMs: 60_000 };
+    const missing = 987654321;
+    const limit = { scope: "10.0.0.9", points: 3, windowMs: 60_000 };
+    const counter = (id: number) => limited.queue.redis.get(joinLimitKey(limited.prefix, id, limit.scope));
     const user = randomUUID();
     // The room is made by this first join (the script ran before it, counting the attempt once).
     const first = await h.queue.join(user, productId, Date.now(), limit);
-    expect(await h.queue.redis.get(limit.key)).toBe("1");
+    expect(await counter(productId)).toBe("1");
     expect((await h.queue.join(user, productId, Date.now(), limit)).ticket).toBe(first.ticket);
-    await expect(h.queue.join(user, 987654321, Date.now(), limit)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await h.queue.redis.get(limit.key)).toBe("3");
+    // A product that does not exist counts too, on its own counter.
+    await expect(h.queue.join(user, missing, Date.now(), limit)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await counter(productId)).toBe("2");
+    expect(await counter(missing)).toBe("1");
     await h.queue.join(randomUUID(), productId, Date.now(), limit);
     await expect(h.queue.join(randomUUID(), productId, Date.now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
     expect((await h.queue.store.room(productId))?.seq).toBe(2);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueueError } from "../src/errors.js";
 import { scriptRunner } from "../src/scripts.js";
 import type { JoinLimit, RoomStore } from "../src/store.js";
-import { slotChannel } from "../src/keys.js";
+import { joinLimitKey, slotChannel } from "../src/keys.js";
 import { roomConfig, testStore, until } from "./helpers.js";
 
 /** Each Lua script against a real Redis, on a random key prefix. */
@@ -17,6 +17,13 @@ beforeEach(async () => {
   store = t.store;
 });
 afterEach(() => t.cleanup());
+
+/** The part of a key Redis Cluster hashes: between the first `{` and the next `}`, if not empty. */
+function hashTag(key: string): string | null {
+  const open = key.indexOf("{");
+  const close = open < 0 ? -1 : key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : null;
+}
 
 async function joinMany(n: number, productId = P) {
   const seqs: number[] = [];
@@ -70,19 +77,22 @@ describe("join", () => {
   });
 
   describe("with a limit", () => {
-    const limitOf = (windowMs = 60_000, points = 3): JoinLimit => ({ key: `${t.prefix}:rl:joinPerIp:10.0.0.1`, points, windowMs });
+    const IP = "10.0.0.1";
+    const limitOf = (windowMs = 60_000, points = 3): JoinLimit => ({ scope: IP, points, windowMs });
+    /** The scope's counter at a product: one per product, in the room's hash tag. */
+    const counterAt = (productId: number) => joinLimitKey(t.prefix, productId, IP);
     const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as QueueError);
 
     it("counts every attempt in a fixed window and refuses past its points with the time left", async () => {
       const limit = limitOf();
-      await store.initRoom(roomConfig({ productId: 2, saleStartsAt: new Date(now() + 60_000) }));
-      // A new place, a repeat join (same ticket) and a join the room refuses all count.
+      const key = counterAt(P);
+      // A new place and a repeat join (same ticket) count.
       expect(await store.join(P, "a", now(), limit)).toMatchObject({ seq: 1, created: true });
       expect(await store.join(P, "a", now(), limit)).toMatchObject({ seq: 1, created: false });
-      await expect(store.join(2, "b", now(), limit)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
+      expect(await store.join(P, "b", now(), limit)).toMatchObject({ seq: 2, created: true });
       // The counter is rate-limiter-flexible's: an integer with the window as its expiry.
-      expect(await t.redis.get(limit.key)).toBe("3");
-      const ttl = await t.redis.pttl(limit.key);
+      expect(await t.redis.get(key)).toBe("3");
+      const ttl = await t.redis.pttl(key);
       expect(ttl).toBeGreaterThan(59_000);
       const err = await refusal(store.join(P, "c", now(), limit));
       expect(err).toBeInstanceOf(QueueError);
@@ -90,41 +100,85 @@ describe("join", () => {
       expect(err?.retryAfterMs).toBeGreaterThan(59_000);
       expect(err?.retryAfterMs).toBeLessThanOrEqual(ttl);
       // A refused attempt counts too, does not move the window, and takes no place.
-      expect(await t.redis.get(limit.key)).toBe("4");
-      expect(await t.redis.pttl(limit.key)).toBeLessThanOrEqual(ttl);
+      expect(await t.redis.get(key)).toBe("4");
+      expect(await t.redis.pttl(key)).toBeLessThanOrEqual(ttl);
       expect(await store.ticketOf(P, "c")).toBeNull();
-      expect((await store.room(P))?.seq).toBe(1);
+      expect((await store.room(P))?.seq).toBe(2);
       // Joins without a limit (worker, tests) neither check nor count it.
-      expect(await store.join(P, "d", now())).toMatchObject({ seq: 2, created: true });
-      expect(await t.redis.get(limit.key)).toBe("4");
+      expect(await store.join(P, "d", now())).toMatchObject({ seq: 3, created: true });
+      expect(await t.redis.get(key)).toBe("4");
+    });
+
+    it("counts per product: another room has its own counter, and a join it refuses counts there", async () => {
+      const limit = limitOf(60_000, 1);
+      await store.join(P, "a", now(), limit);
+      await expect(store.join(P, "b", now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      await store.initRoom(roomConfig({ productId: 2, saleStartsAt: new Date(now() + 60_000) }));
+      await expect(store.join(2, "b", now(), limit)).rejects.toMatchObject({ code: "SALE_NOT_STARTED" });
+      expect(await t.redis.get(counterAt(2))).toBe("1");
+      expect(await t.redis.get(counterAt(P))).toBe("2");
+      await expect(store.join(2, "b", now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+      // A product without a room counts its attempts too.
+      await expect(store.join(3, "b", now(), limit)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      expect(await t.redis.get(counterAt(3))).toBe("1");
+    });
+
+    it("touches only keys in the room's hash tag, with a limit or without (one Cluster slot)", async () => {
+      // Every script call as sent (EVALSHA, or EVAL the first time): `sha|lua, numkeys, ...keys, ...argv`.
+      const scripts: string[][] = [];
+      const send = t.redis.sendCommand.bind(t.redis);
+      const spy = vi.spyOn(t.redis, "sendCommand").mockImplementation((command, stream) => {
+        if (command.name === "evalsha" || command.name === "eval") {
+          scripts.push(command.args.slice(2, 2 + Number(command.args[1])).map(String));
+        }
+        return send(command, stream);
+      });
+      try {
+        for (const productId of [P, 42]) {
+          await store.initRoom(roomConfig({ productId }));
+          await store.join(productId, "a", now(), limitOf());
+          await store.join(productId, "b", now());
+        }
+      } finally {
+        spy.mockRestore();
+      }
+      // Per product: init-room (1 key), a limited join and an unlimited one (4 keys each).
+      expect(scripts.map((keys) => keys.length)).toEqual([1, 4, 4, 1, 4, 4]);
+      for (const [i, productId] of [P, P, P, 42, 42, 42].entries()) {
+        for (const key of scripts[i] ?? []) expect(hashTag(key), key).toBe(`p:${productId}`);
+      }
+      expect(scripts[1]?.[3]).toBe(counterAt(P));
+      expect(scripts[4]?.[3]).toBe(counterAt(42));
     });
 
     it("checks the limit before anything else and answers {-10, ms left}", async () => {
       const limit = limitOf(60_000, 1);
-      await t.redis.set(limit.key, "1", "PX", 30_000);
+      const key = counterAt(99);
+      await t.redis.set(key, "1", "PX", 30_000);
       // No room at all: the limit still answers first.
       const k = store.keys(99);
-      const r = (await scriptRunner(t.redis)("join", [k.room, k.tickets, k.users, limit.key], ["a", now(), 0, 1, 60_000])) as number[];
+      const r = (await scriptRunner(t.redis)("join", [k.room, k.tickets, k.users, key], ["a", now(), 0, 1, 60_000])) as number[];
       expect(r[0]).toBe(-10);
       expect(r[1]).toBeGreaterThan(29_000);
       expect(r[1]).toBeLessThanOrEqual(30_000);
       await expect(store.join(99, "a", now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
       // A counter left without an expiry gets the window's.
-      await t.redis.set(limit.key, "0");
+      await t.redis.set(counterAt(P), "0");
       await store.join(P, "a", now(), limit);
-      expect(await t.redis.pttl(limit.key)).toBeGreaterThan(59_000);
+      expect(await t.redis.pttl(counterAt(P))).toBeGreaterThan(59_000);
     });
 
     it("opens a new window once the old one ends", async () => {
       const limit = limitOf(300, 2);
+      const key = counterAt(P);
       await store.join(P, "a", now(), limit);
       await store.join(P, "b", now(), limit);
       const err = await refusal(store.join(P, "c", now(), limit));
       expect(err).toMatchObject({ code: "RATE_LIMITED", message: "Too many attempts. Please wait 1 second and try again." });
       expect(err?.retryAfterMs).toBeLessThanOrEqual(300);
-      await until("the window's end", async () => (await t.redis.exists(limit.key)) === 0, 2000, 20);
+      await until("the window's end", async () => (await t.redis.exists(key)) === 0, 2000, 20);
       expect(await store.join(P, "c", now(), limit)).toMatchObject({ seq: 3, created: true });
-      expect(await t.redis.get(limit.key)).toBe("1");
+      expect(await t.redis.get(key)).toBe("1");
     });
   });
 });

@@ -11,7 +11,9 @@ export const queueRouter = {
     const { userId } = ctx.session;
     // The per-IP limit rides in the join script: one Redis call per join (decisions.md §13).
     return viaQueue(() =>
-      ctx.services.limits.join(userId, ctx.req.ip, (limit) => ctx.services.queue.join(userId, input.productId, Date.now(), limit)),
+      ctx.services.limits.join(userId, ctx.req.ip, input.productId, (limit) =>
+        ctx.services.queue.join(userId, input.productId, Date.now(), limit),
+      ),
     );
   }),
 

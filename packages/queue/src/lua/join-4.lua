@@ -3,23 +3,23 @@
   after counting the attempt against the caller's rate limit (the API's per-IP join limit), so a
   limited join is one script call.
   KEYS[1] room hash   KEYS[2] tickets hash (seq -> record)   KEYS[3] users hash (userId -> seq)
-  KEYS[4] the limit's counter (without a limit the caller repeats KEYS[1]; it is not touched)
+  KEYS[4] the limit's counter for this product, in the room's hash tag (without a limit the caller
+          repeats KEYS[1]; it is not touched)
   ARGV[1] userId   ARGV[2] now ms   ARGV[3] now s
   ARGV[4] points per window (0: no limit)   ARGV[5] window ms
   Record format: state|expiresMs|lastSeenS|orderId
   Returns {seq, created 0|1, state letter}
     -1 no room, -2 sale not started, -3 sale ended, -4 sold out
     {-10, ms until the window ends} rate limited
-  On Redis Cluster KEYS[4] must hash to the room's slot like the other keys.
 ]]
 local rcall = redis.call
 local room, tickets, users = KEYS[1], KEYS[2], KEYS[3]
 local userId, now = ARGV[1], tonumber(ARGV[2])
 
 -- The limit comes first and counts every attempt, whatever the join's answer (a repeat join, a sale
--- not started, no room). Fixed window, kept as rate-limiter-flexible's Redis limiter keeps it (same
--- key and counter, so its readers and deletes still work): the first attempt opens the window,
--- attempts past the points are refused until it ends.
+-- not started, no room). Fixed window, with the counter rate-limiter-flexible's Redis limiter keeps
+-- (an integer with the window as its expiry): the first attempt opens the window, attempts past the
+-- points are refused until it ends.
 local points = tonumber(ARGV[4])
 if points > 0 then
   local counter = KEYS[4]
