@@ -16,14 +16,30 @@ export interface ScriptFile {
 let cache: ScriptFile[] | undefined;
 
 export function loadScripts(): ScriptFile[] {
-  cache ??= readdirSync(LUA_DIR)
+  cache ??= readScripts(LUA_DIR);
+  return cache;
+}
+
+/**
+ * Reads the scripts of a folder (a URL ending in `/`). Two files giving one name (`join-3.lua` left
+ * behind next to `join-4.lua` in a build) are an error: either would silently win.
+ */
+export function readScripts(dir: URL): ScriptFile[] {
+  const byName = new Map<string, string>();
+  return readdirSync(dir)
     .filter((f) => f.endsWith(".lua"))
+    .sort()
     .map((file) => {
       const match = /^(.+)-(\d+)\.lua$/.exec(file);
       if (!match?.[1] || !match[2]) throw new Error(`Lua file ${file} must be named <name>-<keys>.lua`);
-      return { name: match[1], numberOfKeys: Number(match[2]), lua: readFileSync(new URL(file, LUA_DIR), "utf8") };
+      const name = match[1];
+      const other = byName.get(name);
+      if (other !== undefined) {
+        throw new Error(`Lua files ${other} and ${file} both define script "${name}" in ${dir.pathname}; remove the stale one`);
+      }
+      byName.set(name, file);
+      return { name, numberOfKeys: Number(match[2]), lua: readFileSync(new URL(file, dir), "utf8") };
     });
-  return cache;
 }
 
 export type ScriptName =
