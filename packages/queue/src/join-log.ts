@@ -86,6 +86,7 @@ export class JoinLog {
   /** Ends the current linger early (a full batch is waiting). */
   private lingerDone: (() => void) | null = null;
   private connected: Promise<void> | null = null;
+  private ready = false;
   /** Partition count of the topic, learnt on connect; null falls back to kafkajs' key hashing. */
   private partitions: number | null = null;
   /** Produce requests, joins and Kafka records sent so far. */
@@ -117,10 +118,30 @@ export class JoinLog {
     });
   }
 
+  /**
+   * Connects ahead of the first join (at process start): otherwise the first joins of a sale wait
+   * for the producer's connect and the topic's metadata, and everyone behind them queues. Never
+   * throws: without Kafka now, the first append connects (and reports) instead.
+   */
+  async warm(): Promise<boolean> {
+    try {
+      await this.connect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The producer is connected and the topic's partitions known. */
+  get isConnected(): boolean {
+    return this.ready;
+  }
+
   private async connect(): Promise<void> {
     this.connected ??= (async () => {
       await this.producer.connect();
       await this.learnPartitions();
+      this.ready = true;
     })().catch((err: unknown) => {
       this.connected = null;
       throw err;

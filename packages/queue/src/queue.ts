@@ -80,6 +80,8 @@ export class Queue {
   async start(): Promise<void> {
     await this.rooms.start();
     this.heartbeats.start();
+    // In the background: a process must come up (and serve status reads) even while Kafka is away.
+    void this.log.warm();
   }
 
   /** Makes sure Redis has the room for a product (first join after a deploy or a Redis loss). */

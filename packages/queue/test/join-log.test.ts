@@ -1,6 +1,6 @@
 // The join log's batching against the real broker.
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeJoins, encodeJoins, JoinLog } from "../src/join-log.js";
+import { decodeJoins, encodeJoins, JoinLog, type JoinMessage } from "../src/join-log.js";
 import { createKafka, ensureTopic } from "../src/kafka.js";
 import { KAFKA_BROKERS } from "./env.js";
 import { randomTopic } from "./helpers.js";
@@ -39,6 +39,24 @@ describe("join log", () => {
     await Promise.all(joins(150).map((m) => log.append(m)));
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(log.messages).toBe(150);
+  });
+});
+
+describe("warming up", () => {
+  it("connects the producer before the first join, so that join does not wait for it", async () => {
+    const log = await joinLog(0, 500);
+    expect(log.isConnected).toBe(false);
+    expect(await log.warm()).toBe(true);
+    expect(log.isConnected).toBe(true);
+    await log.append(joins(1)[0] as JoinMessage);
+    expect(log.batches).toBe(1);
+  });
+
+  it("reports a broker it cannot reach instead of throwing", async () => {
+    const unreachable = createKafka(["127.0.0.1:1"], "join-log-test-down");
+    const log = new JoinLog(unreachable, randomTopic("joinlog"), 2000, undefined, 0, 500);
+    logs.push(log);
+    expect(await log.warm()).toBe(false);
   });
 });
 
