@@ -9,7 +9,7 @@ import { createServices } from "./services.js";
 
 const env = parseEnv();
 
-runClustered(env.workers, async () => {
+async function startWorker() {
   const services = createServices(env.config);
   await services.start();
   const app = createHttpApp(services);
@@ -21,4 +21,6 @@ runClustered(env.workers, async () => {
       await services.close();
     },
   };
-});
+}
+
+runClustered(env.workers, startWorker, { execArgv: env.workerExecArgv });

@@ -129,6 +129,8 @@ describe("the standalone process entry (src/server.ts)", () => {
         API_PORT: String(port),
         API_HOST: "127.0.0.1",
         API_WORKERS: "1",
+        // The worker is forked with the flag this turns into: it must start with it.
+        API_YOUNG_GEN_MB: "32",
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],

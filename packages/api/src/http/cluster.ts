@@ -10,6 +10,8 @@ export interface ClusterOptions {
   /** How long workers get to finish in-flight requests before they are killed. */
   shutdownTimeoutMs?: number;
   log?: (message: string) => void;
+  /** Node/V8 flags for the workers, after the primary's own (e.g. heap sizes). */
+  execArgv?: string[];
 }
 
 const SHUTDOWN = "quickdeal:shutdown";
@@ -31,6 +33,7 @@ export function runClustered(
   const log = opts.log ?? ((message: string) => console.error(message));
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 15_000;
   if (cluster.isPrimary) {
+    if (opts.execArgv?.length) cluster.setupPrimary({ execArgv: [...process.execArgv, ...opts.execArgv] });
     runPrimary(Math.max(1, workers ?? availableParallelism()), shutdownTimeoutMs, log);
   } else {
     void runWorker(startWorker, shutdownTimeoutMs, log);

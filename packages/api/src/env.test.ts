@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env.js";
+
+describe("parseEnv", () => {
+  it("gives each API worker a 64 MiB young generation unless told otherwise", () => {
+    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=64"]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "16" }).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
+    // 0 leaves V8's own default.
+    expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual([]);
+  });
+
+  it("refuses a young generation size that is not a whole number of MiB in range", () => {
+    for (const bad of ["-1", "1.5", "513", "lots"]) {
+      expect(() => parseEnv({ API_YOUNG_GEN_MB: bad }), bad).toThrow(/API_YOUNG_GEN_MB/);
+    }
+  });
+});
