@@ -80,7 +80,7 @@ export async function kioskShopperSession(
   if (renew !== undefined) {
     // The same shopper stays at the kiosk (a long line): keep their identity, so their place is kept.
     const current = await ctx.services.sessions.verify(renew);
-    if (!current || current.role !== "shopper" || current.channel !== "kiosk" || current.kioskId !== row.id) {
+    if (current?.role !== "shopper" || current.channel !== "kiosk" || current.kioskId !== row.id) {
       throw new TRPCError({ code: "UNAUTHORIZED", message: "That shopper session expired or belongs to another kiosk; start a new one." });
     }
     userId = current.userId;
