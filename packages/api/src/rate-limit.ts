@@ -1,4 +1,4 @@
-import { type JoinLimit, QueueError, joinLimitPattern } from "@quickdeal/queue";
+import { type JoinLimit, QueueError, joinLimitPattern, rateLimitMessage } from "@quickdeal/queue";
 import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
@@ -74,13 +74,7 @@ export function createRateLimiters(redis: Redis, prefix: string, config: RateLim
   const perIp = config.joinPerIp;
 
   function refuse(waitMs: number): never {
-    const sec = Math.max(1, Math.ceil(waitMs / 1000));
-    throw fail(
-      "TOO_MANY_REQUESTS",
-      "RATE_LIMITED",
-      `Too many attempts. Please wait ${sec} second${sec === 1 ? "" : "s"} and try again.`,
-      waitMs,
-    );
+    throw fail("TOO_MANY_REQUESTS", "RATE_LIMITED", rateLimitMessage(waitMs), waitMs);
   }
 
   async function consumeLocal(checks: [LimitName, string][]): Promise<number> {

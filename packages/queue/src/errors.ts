@@ -46,13 +46,13 @@ export function luaError(code: number): QueueError {
 /** The join script's "rate limited" answer, `{-10, ms until the window ends}` (see join-4.lua). */
 export const LUA_RATE_LIMITED = -10;
 
-/** A refusal by a rate limit, worded as the API words its own limits (clients see one message). */
-export function rateLimited(waitMs: number): QueueError {
+/** What a shopper is told when a rate limit refuses them (the API's own limits say the same). */
+export function rateLimitMessage(waitMs: number): string {
   const sec = Math.max(1, Math.ceil(waitMs / 1000));
-  return new QueueError(
-    "RATE_LIMITED",
-    `Too many attempts. Please wait ${sec} second${sec === 1 ? "" : "s"} and try again.`,
-    false,
-    waitMs,
-  );
+  return `Too many attempts. Please wait ${sec} second${sec === 1 ? "" : "s"} and try again.`;
+}
+
+/** A refusal by the join script's rate limit. */
+export function rateLimited(waitMs: number): QueueError {
+  return new QueueError("RATE_LIMITED", rateLimitMessage(waitMs), false, waitMs);
 }

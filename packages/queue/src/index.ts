@@ -1,5 +1,5 @@
 export { Queue, createQueue, type QueueConfig } from "./queue.js";
-export { QueueError, type QueueErrorCode } from "./errors.js";
+export { QueueError, type QueueErrorCode, rateLimitMessage } from "./errors.js";
 export { RoomStore, type JoinLimit, type TicketRecord, type AdmitResult, type RoomCounters, parseRecord } from "./store.js";
 export { RoomCache, SnapshotPublisher, type PublishedSnapshot } from "./snapshots.js";
 export { AdmissionWorker } from "./admission.js";
