@@ -153,6 +153,8 @@ export class Sale {
       markOpen();
       this.rec.series.inc("sse", now);
       this.rec.add("sseEvents");
+      // By state, so a report shows which kind of update the fan-out goes to.
+      this.rec.add(`sse_${st.state}`);
       if (st.state === "WAITING") {
         if (prevAhead !== null && st.ahead < prevAhead) this.observe(st.seq - st.ahead - 1, now, "sseUpdate");
         prevAhead = st.ahead;

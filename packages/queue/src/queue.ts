@@ -8,7 +8,7 @@ import { slotChannel } from "./keys.js";
 import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
 import { loadRoomConfig, reconcileRoom } from "./rooms.js";
 import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
-import { TERMINAL, computeStatus, needsRecord, watchIntervalMs } from "./status.js";
+import { TERMINAL, computeStatus, needsRecord, onlyNumbersMoved, updateIntervalMs } from "./status.js";
 import { type JoinLimit, RoomStore, type TicketRecord } from "./store.js";
 import { signTicket, ticketId, verifyTicket } from "./ticket.js";
 import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
@@ -33,6 +33,12 @@ export interface QueueConfig {
   clientId?: string;
   metrics?: QueueMetrics;
 }
+
+/**
+ * A watcher whose ticket holds a unit re-reads the ticket's record from Redis at most this often: a
+ * change of its own (paying, bought, hold expired) reaches it within this delay.
+ */
+const RECORD_READ_MS = 250;
 
 /** What a watcher computed: the status, and what it needs to know about the room it came from. */
 interface WatchedStatus {
@@ -195,25 +201,40 @@ export class Queue {
     let dirty = true;
     let holdUntil = 0;
     let heldLeftCount = -1;
+    let record: TicketRecord | null = null;
+    let recordVersion = -1;
+    let recordReadAt = 0;
+    let timer: NodeJS.Timeout | undefined;
+    /** A wake put off until the ticket's record may be read again (see below). */
+    let deferred: NodeJS.Timeout | undefined;
     const off = this.rooms.on(ref.productId, (snap: PublishedSnapshot) => {
       dirty = true;
       // While a waiting watcher's numbers are held back, only a snapshot that may change its state
       // (reached by the serving point, sold out, someone left) wakes it early: otherwise every
       // snapshot, one per burst of admissions, woke every watcher to compute a status it then held.
       if (holdUntil && !snap.soldOut && snap.serving < ref.seq && snap.leftCount === heldLeftCount) return;
+      // A ticket holding a unit can only learn of its own changes (paying, bought, expired) from its
+      // record in Redis, and every snapshot bumps the room's version: re-read it at most every
+      // RECORD_READ_MS, not on each of up to 20 snapshots a second per shopper in checkout.
+      if (record && !TERMINAL.has(record.state)) {
+        const wait = recordReadAt + RECORD_READ_MS - Date.now();
+        if (wait > 0) {
+          deferred ??= setTimeout(() => {
+            deferred = undefined;
+            wake?.();
+          }, wait);
+          return;
+        }
+      }
       wake?.();
     });
     const onAbort = () => wake?.();
     signal?.addEventListener("abort", onAbort);
     this.metrics.watchers.inc();
-    let last = "";
-    let lastState: string | null = null;
-    let lastYieldAt = 0;
+    let sent: TicketStatus | null = null;
+    let sentAt = 0;
     const minInterval = this.config.watchMinIntervalMs ?? 1000;
     const maxInterval = this.config.watchMaxIntervalMs ?? 5000;
-    let record: TicketRecord | null = null;
-    let recordVersion = -1;
-    let timer: NodeJS.Timeout | undefined;
     try {
       while (!signal?.aborted) {
         if (dirty) {
@@ -227,21 +248,21 @@ export class Queue {
           if (status.record !== undefined) {
             record = status.record;
             recordVersion = status.roomVersion;
+            recordReadAt = Date.now();
           }
           const current = status.status;
           // A hold that ran out with nothing new to say must not keep waking the loop (or muting it).
           if (holdUntil && Date.now() >= holdUntil) holdUntil = 0;
-          if (current.version !== last) {
+          if (current.version !== sent?.version) {
             const now = Date.now();
-            const interval = watchIntervalMs(current.etaSec, minInterval, maxInterval);
-            if (current.state === "WAITING" && lastState === "WAITING" && now - lastYieldAt < interval) {
+            const interval = updateIntervalMs(current, minInterval, maxInterval);
+            if (sent && onlyNumbersMoved(sent, current) && now - sentAt < interval) {
               // Only the numbers moved: coalesce into one update per interval.
-              holdUntil = lastYieldAt + interval;
+              holdUntil = sentAt + interval;
               heldLeftCount = status.leftCount;
             } else {
-              last = current.version;
-              lastState = current.state;
-              lastYieldAt = now;
+              sent = current;
+              sentAt = now;
               holdUntil = 0;
               yield current;
             }
@@ -254,14 +275,17 @@ export class Queue {
           timer = setTimeout(resolve, holdUntil ? Math.max(0, holdUntil - Date.now()) : 15_000);
           if (dirty || signal?.aborted) resolve();
         });
-        // A watcher woken by a snapshot must not leave its timer behind: thousands of them would
+        // A watcher woken by a snapshot must not leave its timers behind: thousands of them would
         // pile up and fire later for nothing.
         clearTimeout(timer);
+        clearTimeout(deferred);
+        deferred = undefined;
         wake = null;
         dirty = true;
       }
     } finally {
       clearTimeout(timer);
+      clearTimeout(deferred);
       off();
       signal?.removeEventListener("abort", onAbort);
       this.metrics.watchers.dec();

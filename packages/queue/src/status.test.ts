@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeStatus, etaSeconds, needsRecord, peopleAhead, watchIntervalMs } from "./status.js";
+import { computeStatus, etaSeconds, needsRecord, onlyNumbersMoved, peopleAhead, updateIntervalMs, watchIntervalMs } from "./status.js";
 import type { RoomSnapshot } from "./types.js";
 import { roomSnapshot } from "../test/fixtures.js";
 
@@ -75,5 +75,39 @@ describe("watch interval", () => {
         return ms / 1000 <= eta * 0.05 + 1e-9;
       }),
     );
+  });
+});
+
+describe("what a watcher may hold back", () => {
+  const ref = { productId: 1, seq: 20, userId: "u" };
+  const admitted = (over: Partial<RoomSnapshot> = {}, expiresAt = 123) =>
+    computeStatus("t", ref, room({ serving: 20, ...over }), { state: "ADMITTED", expiresAt, lastSeen: 0, orderId: null }, []);
+
+  it("holds back the room's counters moving under a shopper in checkout, not a change of its own", () => {
+    const a = admitted();
+    const moreAdmitted = admitted({ admitted: 7, reservable: 30 });
+    expect(moreAdmitted.version).not.toBe(a.version);
+    expect(onlyNumbersMoved(a, moreAdmitted)).toBe(true);
+    // A new hold expiry, a new state, an order: the shopper acts on these.
+    expect(onlyNumbersMoved(a, admitted({}, 456))).toBe(false);
+    const paying = computeStatus("t", ref, room({ serving: 20 }), { state: "PAYING", expiresAt: 123, lastSeen: 0, orderId: null }, []);
+    expect(onlyNumbersMoved(a, paying)).toBe(false);
+    const bought = computeStatus("t", ref, room({ serving: 20 }), { state: "PURCHASED", expiresAt: null, lastSeen: 0, orderId: 9 }, []);
+    expect(onlyNumbersMoved(paying, bought)).toBe(false);
+  });
+
+  it("treats a waiting ticket's line moving as numbers, and its admission as news", () => {
+    const w = computeStatus("t", ref, room(), null, []);
+    expect(onlyNumbersMoved(w, computeStatus("t", ref, room({ serving: 15 }), null, []))).toBe(true);
+    expect(onlyNumbersMoved(w, admitted())).toBe(false);
+    expect(onlyNumbersMoved(w, computeStatus("t", ref, room({ soldOut: true }), null, []))).toBe(false);
+  });
+
+  it("spaces a waiting shopper's updates by ETA and a shopper in checkout's by the minimum", () => {
+    const far = computeStatus("t", { ...ref, seq: 1000 }, room({ rate: 10 }), null, []);
+    expect(far.etaSec).toBeGreaterThan(60);
+    expect(updateIntervalMs(far, 1000, 5000)).toBe(watchIntervalMs(far.etaSec, 1000, 5000));
+    expect(updateIntervalMs(far, 1000, 5000)).toBeGreaterThan(1000);
+    expect(updateIntervalMs(admitted(), 1000, 5000)).toBe(1000);
   });
 });

@@ -73,6 +73,25 @@ export function watchIntervalMs(etaSec: number | null, minMs: number, maxMs: num
   return Math.min(max, Math.max(minMs, etaSec * 50));
 }
 
+/**
+ * Whether only numbers moved between two statuses of one ticket (people ahead, ETA, units left,
+ * units held): same state, same hold expiry, same order. Such an update can wait for the watcher's
+ * interval; anything else is news the shopper acts on and goes out at once.
+ */
+export function onlyNumbersMoved(prev: TicketStatus, next: TicketStatus): boolean {
+  return prev.state === next.state && prev.expiresAt === next.expiresAt && prev.orderId === next.orderId;
+}
+
+/**
+ * How long after the last update a numbers-only update may follow: a waiting shopper by its ETA
+ * (watchIntervalMs); one holding a unit (admitted, paying) every `minMs`, because the room's
+ * counters it shows ("units left") change with every admission, up to 20 times a second, and a
+ * checkout page needs them no faster than a waiting one.
+ */
+export function updateIntervalMs(status: TicketStatus, minMs: number, maxMs: number): number {
+  return status.state === "WAITING" ? watchIntervalMs(status.etaSec, minMs, maxMs) : minMs;
+}
+
 export const TERMINAL: ReadonlySet<TicketState> = new Set(["PURCHASED", "EXPIRED", "SOLD_OUT", "LEFT"]);
 
 function includes(sorted: readonly number[], x: number): boolean {

@@ -409,6 +409,44 @@ describe("watch coalescing", () => {
     for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(1900);
   });
 
+  it("a shopper in checkout hears the room's counters at most once per interval, and its purchase at once", async () => {
+    h = await harness("checkout-watch");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 20, initialStock: 20, capacity: 10 });
+    const { users, joined } = await joinInOrder(h.queue, productId, 12);
+    await h.startWorker();
+    await until("ten admitted", async () => (await h!.queue.status(joined[9]!.ticket, users[9]!)).state === "ADMITTED");
+    const ac = new AbortController();
+    const seen: { at: number; state: string; stockLeft: number; admitted: number }[] = [];
+    const watching = (async () => {
+      for await (const s of h!.queue.watch(joined[0]!.ticket, users[0]!, ac.signal)) {
+        seen.push({ at: Date.now(), state: s.state, stockLeft: s.stockLeft, admitted: s.admitted });
+      }
+    })();
+    await until("first update", () => seen.length >= 1);
+    expect(seen[0]!.state).toBe("ADMITTED");
+    // Eight others buy, one every ~100 ms: the room's counters move with each (units left, slots
+    // held, the next two admitted), but only the numbers of our shopper's status.
+    for (let i = 1; i <= 8; i++) {
+      await h.queue.checkout.begin(joined[i]!.ticket, users[i]!);
+      await h.queue.checkout.complete(joined[i]!.ticket, users[i]!, i);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await until("the counters reach the watcher", () => seen.at(-1)!.stockLeft < seen[0]!.stockLeft, 3000);
+    const numbersOnly = seen.length;
+    expect(numbersOnly).toBeLessThanOrEqual(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
+    // Its own purchase is not held back. (Paying, the shopper's own request, changes nothing the
+    // room publishes: a watcher shows it with the room's next change, here the purchase itself.)
+    await h.queue.checkout.begin(joined[0]!.ticket, users[0]!);
+    const paidAt = Date.now();
+    await h.queue.checkout.complete(joined[0]!.ticket, users[0]!, 100);
+    await watching;
+    expect(seen.at(-1)!.state).toBe("PURCHASED");
+    expect(seen.at(-1)!.at - paidAt).toBeLessThan(800);
+    ac.abort();
+  });
+
   it("a waiting watcher whose updates are held back still hears its admission at once", async () => {
     // A long interval, so a held update and a prompt one cannot be confused.
     h = await harness("held", { watchMinIntervalMs: 5000 });
