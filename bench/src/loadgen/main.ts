@@ -42,7 +42,8 @@ async function signin(rec: Recorder): Promise<void> {
   });
 }
 
-async function join(rec: Recorder, i: number, since: number): Promise<void> {
+/** `second`: of the fixed-rate phase, by when the call was due; its latency is also kept per second. */
+async function join(rec: Recorder, i: number, since: number, second?: number): Promise<void> {
   const s = shoppers[i];
   if (!s?.token) return;
   const token = s.token;
@@ -52,6 +53,7 @@ async function join(rec: Recorder, i: number, since: number): Promise<void> {
     const ms = performance.now() - since;
     if (r.ok) {
       rec.ok("join", attempt === 0 ? ms : r.ms);
+      if (second !== undefined && attempt === 0) rec.histogram(`joinSecond${second}`).record(ms);
       s.ticket = r.value.ticket;
       s.seq = r.value.seq;
       return;
@@ -92,7 +94,7 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
       const total = Math.min(Math.round(req.ratePerSec * req.durationSec), config.shoppers - joined);
       const from = joined;
       joined += total;
-      await openLoop(req.ratePerSec, total, (k, dueAt) => join(rec, from + k, dueAt));
+      await openLoop(req.ratePerSec, total, (k, dueAt) => join(rec, from + k, dueAt, Math.floor(k / req.ratePerSec)));
       break;
     }
     case "join-burst": {

@@ -17,6 +17,9 @@ export function headline(r: BenchResult): [string, string, string][] {
     ["joins, sustained (closed loop, whole phase)", `${n(r.joinsPerSec)} /s`, share(r.ratios.joins)],
     ["joins, best second", `${n(r.joinPeakPerSec)} /s`, share(r.ratios.joinPeak)],
     [`join latency at ${n(r.joinP99AtPerSec)}/s (p50 / p95 / p99)`, `${r.joinP50Ms} / ${r.joinP95Ms} / ${r.joinP99Ms} ms`, ""],
+    ...(r.joinPacedBySecond.length > 1
+      ? [["  … p99 by second of that phase", `${r.joinPacedBySecond.map((x) => n(x.p99Ms)).join(", ")} ms`, ""] as [string, string, string]]
+      : []),
     ["join latency, closed loop p99", `${r.joinBurstP99Ms} ms`, ""],
     ["status reads", `${n(r.statusPerSec)} /s (p99 ${r.statusP99Ms} ms)`, share(r.ratios.status)],
     ["SSE watchers held", `${n(r.sseWatchers)}${perApi}, all connected in ${r.sseOpenSec} s`, ""],

@@ -50,6 +50,8 @@ export interface BenchResult {
   joinP95Ms: number;
   joinP99Ms: number;
   joinP99AtPerSec: number;
+  /** The fixed-rate phase second by second (by when each call was due): does the latency settle? */
+  joinPacedBySecond: { second: number; count: number; p50Ms: number; p99Ms: number }[];
   /** p99 in the closed-loop phase (depends on the connection count: Little's law). */
   joinBurstP99Ms: number;
   statusPerSec: number;

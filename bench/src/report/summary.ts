@@ -49,6 +49,17 @@ export interface Collected {
   profiles: { phase: string; summaries: ProfileSummary[] }[];
 }
 
+/** The per-second join latency histograms of the fixed-rate phase, in order. */
+function bySecond(p: MergedPhase): BenchResult["joinPacedBySecond"] {
+  return Object.entries(p.histograms)
+    .filter(([name]) => name.startsWith("joinSecond"))
+    .map(([name, h]) => {
+      const s = h.summary();
+      return { second: Number(name.slice("joinSecond".length)) + 1, count: s.count, p50Ms: s.p50Ms, p99Ms: s.p99Ms };
+    })
+    .sort((a, b) => a.second - b.second);
+}
+
 const ratio = (x: number, base: number) => (base > 0 ? Math.round((x / base) * 1000) / 1000 : 0);
 
 export function buildResult(c: Collected): BenchResult {
@@ -144,6 +155,7 @@ export function buildResult(c: Collected): BenchResult {
     joinP95Ms: paced?.p95Ms ?? burst?.p95Ms ?? 0,
     joinP99Ms: paced?.p99Ms ?? burst?.p99Ms ?? 0,
     joinP99AtPerSec: paced ? paced.perSec : (burst?.perSec ?? 0),
+    joinPacedBySecond: c.paced ? bySecond(c.paced) : [],
     joinBurstP99Ms: burst?.p99Ms ?? 0,
     statusPerSec: status?.perSec ?? 0,
     statusP99Ms: status?.p99Ms ?? 0,
