@@ -7,6 +7,10 @@ describe("bench options", () => {
     expect(o).toMatchObject({ shoppers: 20_000, stock: 2_000, capacity: 200, duration: 10, watchers: 10_000, million: false });
     const p = parseOptions(["--shoppers", "500", "--paced-rate", "0", "--poll-max-ms", "30000", "--json", "out.json", "--million"]);
     expect(p).toMatchObject({ shoppers: 500, pacedRate: 0, pollMaxMs: 30_000, json: "out.json", million: true });
+    // Unset, the API processes keep their own default young generation.
+    expect(o.apiYoungGenMb).toBeUndefined();
+    expect(parseOptions(["--api-young-gen-mb", "0"]).apiYoungGenMb).toBe(0);
+    expect(() => parseOptions(["--api-young-gen-mb", "5000"])).toThrow(UsageError);
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {

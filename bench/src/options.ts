@@ -34,6 +34,8 @@ const schema = z.object({
   million: z.boolean().default(false),
   millionCount: int(1_000, 5_000_000).default(1_000_000),
   keep: z.boolean().default(false),
+  /** API_YOUNG_GEN_MB for the API processes (unset: the API's default), to compare GC settings. */
+  apiYoungGenMb: int(0, 1_024).optional(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -57,6 +59,7 @@ const NUMERIC = [
   "ttl",
   "sale-timeout",
   "million-count",
+  "api-young-gen-mb",
 ] as const;
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -81,7 +84,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --profile            CPU profiles of the API and worker per phase (through the inspector; slows them)
   --million            instead: queue shoppers for one product straight in Redis and report memory
   --million-count N    how many (default 1000000)
-  --keep               keep the run's Redis keys and Kafka topic`;
+  --keep               keep the run's Redis keys and Kafka topic
+  --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

@@ -182,6 +182,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         WEB_ORIGIN: apiOrigin,
         // Every shopper comes from 127.0.0.1: the per-IP limits would stop the bench, not a crowd.
         RATE_LIMIT_SCALE: "100000",
+        ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
       },
       join(paths.logDir, "api.log"),
     );
