@@ -71,6 +71,7 @@ export interface BenchResult {
   admissionsPerSecPeak: number;
   /** Paid orders per minute between the first order and the last payment (MySQL). */
   ordersPerMin: number;
+  /** Best five whole seconds of sales, per minute; the whole-sale rate when the sale took under 5 s. */
   ordersPerMinPeak: number;
   timeToSellOutSec: number | null;
   saleStalled: boolean;

@@ -171,7 +171,8 @@ export function buildResult(c: Collected): BenchResult {
     admissionsPerSec: Math.round(admittedInSale / saleSeconds),
     admissionsPerSecPeak: c.saleSeries.peak("admitted", c.saleStart, saleEnd),
     ordersPerMin: c.truth.ordersPerMin,
-    ordersPerMinPeak: Math.round((best5 / 5) * 60),
+    // A sale shorter than five seconds has no best five seconds: its whole-sale rate is the figure.
+    ordersPerMinPeak: saleSeconds < 5 ? c.truth.ordersPerMin : Math.round((best5 / 5) * 60),
     timeToSellOutSec: c.soldOutAt ? Math.round(((c.soldOutAt - c.saleStart) / 1000) * 10) / 10 : null,
     saleStalled: c.stalled,
     sold: c.truth.sold,
