@@ -436,8 +436,8 @@ describe("watch coalescing", () => {
     const numbersOnly = seen.length;
     expect(numbersOnly).toBeLessThanOrEqual(3);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
-    // Its own purchase is not held back. (Paying, the shopper's own request, changes nothing the
-    // room publishes: a watcher shows it with the room's next change, here the purchase itself.)
+    // Its own purchase is not held back. (Paying, the shopper's own request, is not announced to
+    // watchers: a watcher shows it when it next wakes, here with the purchase itself.)
     await h.queue.checkout.begin(joined[0]!.ticket, users[0]!);
     const paidAt = Date.now();
     await h.queue.checkout.complete(joined[0]!.ticket, users[0]!, 100);

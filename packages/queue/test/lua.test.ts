@@ -278,7 +278,10 @@ describe("checkout slot", () => {
   });
   it("begin rejects a second submit and a waiting ticket", async () => {
     await store.join(P, "late", now());
+    const before = (await store.room(P))?.version ?? 0;
     expect((await store.begin(P, 1, now())).alreadyPurchased).toBe(false);
+    // A ticket changed: the room's version moves, so watchers holding its record re-read it.
+    expect((await store.room(P))?.version).toBe(before + 1);
     await expect(store.begin(P, 1, now())).rejects.toMatchObject({ code: "ALREADY_PAYING" });
     await expect(store.begin(P, 3, now())).rejects.toMatchObject({ code: "NOT_ADMITTED" });
     await expect(store.begin(P, 77, now())).rejects.toMatchObject({ code: "BAD_TICKET" });

@@ -18,4 +18,6 @@ if state ~= "A" then return -6 end
 -- Past the deadline but not yet swept: refuse; the sweeper returns the unit.
 if tonumber(expires) <= tonumber(ARGV[2]) then return -7 end
 rcall("HSET", tickets, ARGV[1], "P|" .. expires .. "|" .. lastSeen .. "|")
+-- Every ticket change bumps the room's version: watchers keep a ticket's record until it moves.
+rcall("HINCRBY", KEYS[1], "version", 1)
 return {0, tonumber(expires)}
