@@ -24,7 +24,7 @@ import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
 import { Loadgens } from "./loadgens.js";
 import { ROOT, codeVersion, load1, machine } from "./machine.js";
-import { type Proc, RssTracker, childrenOf, freePort, socketCount, startNode, stop, waitForHttp } from "./procs.js";
+import { type Proc, RssTracker, childrenOf, freePort, freePortBlock, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import { PhaseProfiler } from "./inspector.js";
 import type { ProfileSummary } from "./profile.js";
 import { histogram, mergeHistograms, scrapeProcesses, value } from "./prom.js";
@@ -154,15 +154,16 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       HEARTBEAT_GRACE_SEC: "600",
       LOG_LEVEL: "warn",
     };
-    // --profile: an inspector on a random loopback port per process (cluster workers included).
-    const prof = (_kind: string) => (opts.profile ? ["--inspect=127.0.0.1:0"] : []);
+    // --profile: an inspector per process on loopback; a clustered API's workers take the ports after
+    // its own, so it gets a block of free ones.
+    const prof = async (processes: number) => (opts.profile ? [`--inspect=127.0.0.1:${await freePortBlock(processes)}`] : []);
     const workerPorts: number[] = [];
     for (let i = 0; i < opts.workers; i++) {
       const port = await freePort();
       workerPorts.push(port);
       const w = startNode(
         `worker ${i + 1}`,
-        [...prof("worker"), WORKER_ENTRY],
+        [...(await prof(1)), WORKER_ENTRY],
         { ...common, KAFKA_GROUP_ID: `bench-admission-${runId}`, WORKER_METRICS_PORT: String(port) },
         join(paths.logDir, `worker-${i + 1}.log`),
       );
@@ -172,7 +173,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     }
     const api = startNode(
       "api",
-      [...prof("api"), API_ENTRY],
+      [...(await prof(1 + opts.apiWorkers)), API_ENTRY],
       {
         ...common,
         AUTH_SECRET: secret,

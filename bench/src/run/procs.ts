@@ -45,6 +45,31 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * A block of `count` consecutive free loopback ports below the kernel's ephemeral range (32768 and
+ * up here). A clustered process's inspector takes port P and its workers P+1, P+2…: with P from
+ * port 0, the next socket anyone opened often took P+1 first, and that worker went unprofiled.
+ */
+export async function freePortBlock(count: number, from = 20_000, to = 32_000): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = from + Math.floor(Math.random() * (to - from - count));
+    const servers = [];
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) {
+      const srv = createServer();
+      ok = await new Promise<boolean>((resolve) => {
+        srv.once("listening", () => resolve(true));
+        srv.once("error", () => resolve(false));
+        srv.listen(p, "127.0.0.1");
+      });
+      servers.push(srv);
+    }
+    await Promise.all(servers.map((srv) => (srv.listening ? new Promise((r) => srv.close(r)) : undefined)));
+    if (ok) return base;
+  }
+  throw new Error(`no block of ${count} free ports between ${from} and ${to}`);
+}
+
 /** Polls a URL until it answers 200 (or the process died / time ran out). */
 export async function waitForHttp(url: string, timeoutMs: number, proc?: Proc): Promise<void> {
   const deadline = Date.now() + timeoutMs;
