@@ -23,6 +23,8 @@ describe("observability config", () => {
       "qd_soldouts_total",
       "qd_queue_depth",
       "qd_admission_lag_seconds_bucket",
+      "qd_join_log_wait_seconds_bucket",
+      "qd_kafka_produce_seconds_bucket",
       "qd_checkouts_total",
       "qd_http_request_duration_seconds_bucket",
     ]) {

@@ -97,6 +97,8 @@ export function markdown(r: BenchResult, chartFile: string): string {
     `Kafka: ${n(r.kafka.produceBatches)} produce requests, ${r.kafka.meanBatchSize} joins per request on average ` +
       `(join phases: ${r.kafka.joinPhaseMeanBatch}). Histogram (cumulative, le → count): ${r.kafka.buckets.map(([le, c]) => `${le}: ${n(c)}`).join(", ")}.`,
     "",
+    ...r.kafka.joinLog.map((j) => `Where joins waited, ${joinLogLine(j)}.`),
+    "",
   ];
   if (r.cpuCost.length) {
     const groups = [...new Set(r.cpuCost.flatMap((c) => Object.keys(c.perOpUs)))];
@@ -131,6 +133,15 @@ export function markdown(r: BenchResult, chartFile: string): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Where a join phase's joins waited on Kafka (the API's histograms: p99 is a bucket bound). */
+function joinLogLine(j: BenchResult["kafka"]["joinLog"][number]): string {
+  return (
+    `${j.phase}: ${n(j.produceRequests)} produce requests, round trip mean ${j.produceMeanMs ?? "-"} ms (p99 ≤ ${j.produceP99AtMostMs ?? "∞"} ms); ` +
+    `a join waited for Kafka ${j.waitMeanMs ?? "-"} ms on average (p99 ≤ ${j.waitP99AtMostMs ?? "∞"} ms) ` +
+    `of ${j.procedureMeanMs ?? "-"} ms in the procedure (p99 ≤ ${j.procedureP99AtMostMs ?? "∞"} ms)`
+  );
+}
+
 export function consoleTable(r: BenchResult): string {
   const rows = headline(r);
   const w1 = Math.max(...rows.map((x) => x[0].length));
@@ -154,6 +165,9 @@ export function consoleTable(r: BenchResult): string {
         .join(", ");
       out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${Math.round(c.machineBusyShare * 100)}% busy, others ${c.otherTenantsCpuSec} s`);
     }
+  }
+  if (r.kafka.joinLog.length) {
+    out.push("", "where joins waited (API histograms), per join phase:", ...r.kafka.joinLog.map((j) => `  ${joinLogLine(j)}`));
   }
   out.push("", "peak RSS:", ...Object.entries(r.peakRssBytes).map(([k, v]) => `  ${k.padEnd(30)} ${mb(v)}`));
   return out.join("\n");

@@ -110,6 +110,23 @@ export interface BenchResult {
     produceBatches: number;
     meanBatchSize: number;
     buckets: [string, number][];
+    /**
+     * Per join phase, from the API's histograms: produce requests' round trip and each join's wait
+     * for the log (lingering and the request ahead of it included), and the whole `queue.join`
+     * procedure inside the API: mean and the histogram bucket holding the 99th percentile (null:
+     * past the last bound). What the shopper saw beyond the procedure is HTTP and queueing.
+     */
+    joinLog: {
+      phase: string;
+      produceRequests: number;
+      produceMeanMs: number | null;
+      produceP99AtMostMs: number | null;
+      joins: number;
+      waitMeanMs: number | null;
+      waitP99AtMostMs: number | null;
+      procedureMeanMs: number | null;
+      procedureP99AtMostMs: number | null;
+    }[];
   };
   /** CPU time per operation by process group (µs), from /proc: what each request costs whatever else runs. */
   cpuCost: CpuCost[];

@@ -3,11 +3,44 @@ import type { BenchOptions } from "../options.js";
 import type { correctness } from "../run/db.js";
 import type { CodeVersion, machine } from "../run/machine.js";
 import type { ProfileSummary } from "../run/profile.js";
-import type { mergeHistograms } from "../run/prom.js";
+import { type mergeHistograms, type PromHistogram, summariseHistogram } from "../run/prom.js";
 import type { prefixMemory } from "../run/redis-stats.js";
 import { Series } from "../stats/series.js";
 import { type MergedPhase, endpointFigures } from "./merge.js";
 import type { BenchResult, PhaseWindow } from "./result.js";
+
+export interface JoinLogHistograms {
+  /** Round trips of produce requests. */
+  produce: PromHistogram;
+  /** Each join's wait for Kafka's acknowledgement. */
+  wait: PromHistogram;
+  /** `queue.join` inside the API, from its procedure histogram (no HTTP parsing or queueing). */
+  procedure: PromHistogram;
+}
+
+export interface JoinLogPhase extends JoinLogHistograms {
+  phase: string;
+}
+
+/** Seconds to ms, with an unbounded bucket as null (JSON has no Infinity). */
+const ms = (sec: number): number | null => (Number.isFinite(sec) ? Math.round(sec * 10_000) / 10 : null);
+
+function joinLogFigures(p: JoinLogPhase): BenchResult["kafka"]["joinLog"][number] {
+  const produce = summariseHistogram(p.produce);
+  const wait = summariseHistogram(p.wait);
+  const procedure = summariseHistogram(p.procedure);
+  return {
+    phase: p.phase,
+    produceRequests: produce.count,
+    produceMeanMs: ms(produce.mean),
+    produceP99AtMostMs: ms(produce.quantileLe),
+    joins: wait.count,
+    waitMeanMs: ms(wait.mean),
+    waitP99AtMostMs: ms(wait.quantileLe),
+    procedureMeanMs: ms(procedure.mean),
+    procedureP99AtMostMs: ms(procedure.quantileLe),
+  };
+}
 
 export interface Collected {
   runId: string;
@@ -41,6 +74,8 @@ export interface Collected {
   redisInfo: Record<string, string>;
   kafkaBatches: ReturnType<typeof mergeHistograms>;
   allBatches: ReturnType<typeof mergeHistograms>;
+  /** The join log's histograms per join phase. */
+  joinLog: JoinLogPhase[];
   watchersPerApiProcess: number[];
   socketsPerApiProcess: number[];
   redisStats: BenchResult["redis"]["commandstats"];
@@ -225,6 +260,7 @@ export function buildResult(c: Collected): BenchResult {
       produceBatches: c.allBatches.count,
       meanBatchSize: meanBatch,
       buckets: c.allBatches.buckets,
+      joinLog: c.joinLog.map(joinLogFigures),
     },
     cpuCost,
     profiles: c.profiles,

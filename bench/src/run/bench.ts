@@ -18,7 +18,7 @@ import type { PhaseRequest } from "../loadgen/protocol.js";
 import type { BenchOptions } from "../options.js";
 import { type MergedPhase, mergePhase } from "../report/merge.js";
 import type { BenchResult, PhaseWindow } from "../report/result.js";
-import { buildResult } from "../report/summary.js";
+import { buildResult, type JoinLogHistograms, type JoinLogPhase } from "../report/summary.js";
 import { Series } from "../stats/series.js";
 import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
@@ -27,7 +27,7 @@ import { ROOT, codeVersion, load1, machine } from "./machine.js";
 import { type Proc, RssTracker, childrenOf, freePort, freePortBlock, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import { PhaseProfiler } from "./inspector.js";
 import type { ProfileSummary } from "./profile.js";
-import { histogram, mergeHistograms, scrapeProcesses, value } from "./prom.js";
+import { diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
 import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
 
 const API_ENTRY = join(ROOT, "packages/api/dist/server.js");
@@ -207,19 +207,41 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const signin = mergePhase(await phase("sign-in", () => (gens as Loadgens).run({ phase: "signin" })));
     const memBefore = await usedMemory(redis);
     const statsBeforeJoin = await commandStats(redis);
+    const scrapeApi = () => scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
+    // The join log's histograms before and after each join phase: where a join's wait went.
+    const joinLogOf = (scrape: Sample[][]): JoinLogHistograms => ({
+      produce: mergeHistograms(scrape.map((s) => histogram(s, "qd_kafka_produce_seconds"))),
+      wait: mergeHistograms(scrape.map((s) => histogram(s, "qd_join_log_wait_seconds"))),
+      procedure: mergeHistograms(scrape.map((s) => histogram(s, "qd_api_call_seconds", { path: "queue.join" }))),
+    });
+    const joinLog: JoinLogPhase[] = [];
+    let joinLogMark = joinLogOf(await scrapeApi());
+    const markJoinLog = async (name: string) => {
+      const scrape = await scrapeApi();
+      const now = joinLogOf(scrape);
+      joinLog.push({
+        phase: name,
+        produce: diffHistograms(now.produce, joinLogMark.produce),
+        wait: diffHistograms(now.wait, joinLogMark.wait),
+        procedure: diffHistograms(now.procedure, joinLogMark.procedure),
+      });
+      joinLogMark = now;
+      return scrape;
+    };
     let paced: MergedPhase | null = null;
     if (opts.pacedRate > 0 && opts.pacedSeconds > 0) {
       const perGen = opts.pacedRate / opts.loadgens;
       const req: PhaseRequest = { phase: "join-paced", ratePerSec: perGen, durationSec: opts.pacedSeconds };
       paced = mergePhase(await phase(`joins at ${opts.pacedRate}/s`, () => (gens as Loadgens).run(req)));
+      await markJoinLog(`joins at ${opts.pacedRate}/s`);
     }
     const burst = mergePhase(await phase("joins, closed loop", () => (gens as Loadgens).run({ phase: "join-burst" })));
+    const afterJoins = await markJoinLog("joins, closed loop");
     const memAfter = await usedMemory(redis);
     const statsAfterJoin = await commandStats(redis);
     const roomMem = await prefixMemory(redis, prefix);
     const room = await queue.store.room(productId);
     const waiting = room?.seq ?? 0;
-    const afterJoins = await scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
     const kafkaBatches = mergeHistograms(afterJoins.map((s) => histogram(s, "qd_kafka_produce_batch_size")));
     log(`${waiting} shoppers in line; Redis keys of the run: ${(roomMem.total / 2 ** 20).toFixed(1)} MiB`);
 
@@ -331,6 +353,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       redisInfo,
       kafkaBatches,
       allBatches,
+      joinLog,
       watchersPerApiProcess,
       socketsPerApiProcess,
       redisStats: {

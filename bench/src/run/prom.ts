@@ -33,16 +33,43 @@ export interface PromHistogram {
   buckets: [string, number][];
 }
 
-export function histogram(samples: Sample[], name: string): PromHistogram {
+/** A histogram summed over its label sets, or over those matching `labels`. */
+export function histogram(samples: Sample[], name: string, labels: Record<string, string> = {}): PromHistogram {
   const buckets = new Map<string, number>();
-  for (const s of samples) if (s.name === `${name}_bucket`) buckets.set(s.labels.le ?? "+Inf", (buckets.get(s.labels.le ?? "+Inf") ?? 0) + s.value);
-  return { count: value(samples, `${name}_count`), sum: value(samples, `${name}_sum`), buckets: [...buckets.entries()] };
+  const wanted = Object.entries(labels);
+  for (const s of samples) {
+    if (s.name !== `${name}_bucket` || !wanted.every(([k, v]) => s.labels[k] === v)) continue;
+    const le = s.labels.le ?? "+Inf";
+    buckets.set(le, (buckets.get(le) ?? 0) + s.value);
+  }
+  return { count: value(samples, `${name}_count`, labels), sum: value(samples, `${name}_sum`, labels), buckets: [...buckets.entries()] };
 }
 
 export function mergeHistograms(list: PromHistogram[]): PromHistogram {
   const buckets = new Map<string, number>();
   for (const h of list) for (const [le, n] of h.buckets) buckets.set(le, (buckets.get(le) ?? 0) + n);
   return { count: list.reduce((s, h) => s + h.count, 0), sum: list.reduce((s, h) => s + h.sum, 0), buckets: [...buckets.entries()] };
+}
+
+/** What happened between two scrapes of the same processes (`later` minus `earlier`). */
+export function diffHistograms(later: PromHistogram, earlier: PromHistogram): PromHistogram {
+  const before = new Map(earlier.buckets);
+  return {
+    count: later.count - earlier.count,
+    sum: later.sum - earlier.sum,
+    buckets: later.buckets.map(([le, n]) => [le, n - (before.get(le) ?? 0)]),
+  };
+}
+
+/** Mean and the bucket bound at or below which a share `q` of the observations fell (Prometheus histograms hold no more). */
+export function summariseHistogram(h: PromHistogram, q = 0.99): { count: number; mean: number; quantileLe: number } {
+  if (h.count <= 0) return { count: 0, mean: 0, quantileLe: 0 };
+  const bounds = h.buckets
+    .map(([le, n]) => [le === "+Inf" ? Number.POSITIVE_INFINITY : Number(le), n] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const needed = q * h.count;
+  const hit = bounds.find(([, n]) => n >= needed);
+  return { count: h.count, mean: h.sum / h.count, quantileLe: hit ? hit[0] : Number.POSITIVE_INFINITY };
 }
 
 function fetchOnce(url: string): Promise<string> {

@@ -65,8 +65,20 @@ function byProduct(batch: readonly Pending[]): Map<number, JoinMessage[]> {
 
 interface Pending {
   msg: JoinMessage;
+  /** performance.now() at append: the join's wait for the log is measured from here. */
+  at: number;
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+/** What one produce request did, for metrics: where a join's time goes between Redis and its answer. */
+export interface BatchReport {
+  /** Joins in the request. */
+  size: number;
+  /** The request's round trip, send to the broker's acknowledgement (ms). */
+  sendMs: number;
+  /** Each join's wait from append to acknowledgement: lingering, the request before it, its own (ms). */
+  waitsMs: number[];
 }
 
 /**
@@ -98,7 +110,7 @@ export class JoinLog {
     private readonly kafka: Kafka,
     readonly topic: string,
     private readonly maxBatch = 2000,
-    private readonly onBatch?: (size: number) => void,
+    private readonly onBatch?: (report: BatchReport) => void,
     private readonly lingerMs = 3,
     /** Send at once, without lingering, when this many joins wait. */
     private readonly fullBatch = 500,
@@ -112,7 +124,7 @@ export class JoinLog {
 
   append(msg: JoinMessage): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ msg, resolve, reject });
+      this.queue.push({ msg, at: performance.now(), resolve, reject });
       if (!this.flushing) void this.flush();
       else if (this.lingerDone && this.queue.length >= this.fullBatch) this.lingerDone();
     });
@@ -180,6 +192,7 @@ export class JoinLog {
         const groups = byProduct(batch);
         try {
           await this.connect();
+          const sentAt = performance.now();
           await this.producer.send({
             topic: this.topic,
             acks: -1,
@@ -194,7 +207,10 @@ export class JoinLog {
           this.batches++;
           this.messages += batch.length;
           this.records += groups.size;
-          this.onBatch?.(batch.length);
+          if (this.onBatch) {
+            const now = performance.now();
+            this.onBatch({ size: batch.length, sendMs: now - sentAt, waitsMs: batch.map((p) => now - p.at) });
+          }
           for (const p of batch) p.resolve();
         } catch (err) {
           const e = new QueueError("UNAVAILABLE", "The waiting room is briefly unavailable; please try again in a moment.");

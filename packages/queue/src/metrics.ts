@@ -25,6 +25,20 @@ export function createQueueMetrics(registry = new Registry(), withDefaults = fal
       buckets: [1, 5, 20, 50, 100, 250, 500, 1000, 2000],
       registers: [registry],
     }),
+    // A join is answered once Kafka has it: these split that wait into the produce request's round
+    // trip and the whole wait (lingering and the request in flight before it included).
+    produceSeconds: new Histogram({
+      name: "qd_kafka_produce_seconds",
+      help: "Round trip of one Kafka produce request of joins (send to acknowledgement)",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    joinLogWait: new Histogram({
+      name: "qd_join_log_wait_seconds",
+      help: "A join's wait for the join log, from handing it over to Kafka's acknowledgement",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
     watchers: new Gauge({ name: "qd_watchers", help: "Open watch subscriptions in this process", registers: [registry] }),
   };
 }

@@ -79,7 +79,11 @@ export class Queue {
       requestTimeout: 5000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    this.log = new JoinLog(this.kafka, config.topic, 2000, (n) => this.metrics.produceBatch.observe(n));
+    this.log = new JoinLog(this.kafka, config.topic, 2000, ({ size, sendMs, waitsMs }) => {
+      this.metrics.produceBatch.observe(size);
+      this.metrics.produceSeconds.observe(sendMs / 1000);
+      for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
+    });
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
   }
 

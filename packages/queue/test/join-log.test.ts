@@ -1,6 +1,6 @@
 // The join log's batching against the real broker.
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeJoins, encodeJoins, JoinLog, type JoinMessage } from "../src/join-log.js";
+import { type BatchReport, decodeJoins, encodeJoins, JoinLog, type JoinMessage } from "../src/join-log.js";
 import { createKafka, ensureTopic } from "../src/kafka.js";
 import { KAFKA_BROKERS } from "./env.js";
 import { randomTopic } from "./helpers.js";
@@ -9,10 +9,10 @@ const kafka = createKafka(KAFKA_BROKERS, "join-log-test");
 const logs: JoinLog[] = [];
 afterAll(() => Promise.all(logs.map((l) => l.close())));
 
-async function joinLog(lingerMs: number, fullBatch: number): Promise<JoinLog> {
+async function joinLog(lingerMs: number, fullBatch: number, onBatch?: (r: BatchReport) => void): Promise<JoinLog> {
   const topic = randomTopic("joinlog");
   await ensureTopic(createKafka(KAFKA_BROKERS, "test-admin"), topic, 2);
-  const log = new JoinLog(kafka, topic, 2000, undefined, lingerMs, fullBatch);
+  const log = new JoinLog(kafka, topic, 2000, onBatch, lingerMs, fullBatch);
   logs.push(log);
   return log;
 }
@@ -31,6 +31,21 @@ describe("join log", () => {
     expect(log.records).toBe(2);
     await Promise.all(joins(3, 300).map((m) => log.append(m)));
     expect(log.batches).toBe(2);
+  });
+
+  it("reports each request's size and round trip, and every join's wait including the linger", async () => {
+    const reports: BatchReport[] = [];
+    const log = await joinLog(20, 500, (r) => reports.push(r));
+    await log.warm();
+    await Promise.all(joins(40).map((m) => log.append(m)));
+    await Promise.all(joins(10, 40).map((m) => log.append(m)));
+    expect(reports.map((r) => r.size)).toEqual([40, 10]);
+    for (const r of reports) {
+      expect(r.waitsMs).toHaveLength(r.size);
+      expect(r.sendMs).toBeGreaterThan(0);
+      // Every join waited out the linger and then its own request's round trip.
+      for (const w of r.waitsMs) expect(w).toBeGreaterThanOrEqual(r.sendMs + 15);
+    }
   });
 
   it("stops lingering as soon as a full batch waits", async () => {
