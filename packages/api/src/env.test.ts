@@ -14,4 +14,10 @@ describe("parseEnv", () => {
       expect(() => parseEnv({ API_YOUNG_GEN_MB: bad }), bad).toThrow(/API_YOUNG_GEN_MB/);
     }
   });
+
+  it("lets the workers accept connections unless told to leave it to the primary, and refuses anything else", () => {
+    expect(parseEnv({}).accept).toBe("workers");
+    expect(parseEnv({ API_ACCEPT: "primary" }).accept).toBe("primary");
+    expect(() => parseEnv({ API_ACCEPT: "kernel" })).toThrow(/API_ACCEPT/);
+  });
 });

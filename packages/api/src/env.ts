@@ -20,6 +20,10 @@ const schema = z.object({
   // V8's young generation per worker (semi-space MiB; 0 keeps V8's default of 16). Requests leave
   // mostly short-lived garbage: a larger nursery scavenges less often for the same survivors.
   API_YOUNG_GEN_MB: z.coerce.number().int().min(0).max(512).default(64),
+  // Who accepts new connections: the workers themselves from the shared socket (whichever is free
+  // first), or the cluster primary, handing each to the next worker over IPC (node:cluster's round
+  // robin). Handing over cost ~40 % of a new SSE watcher's API CPU (docs/performance.md).
+  API_ACCEPT: z.enum(["primary", "workers"]).default("workers"),
   HEARTBEAT_GRACE_SEC: z.coerce.number().int().min(5).max(3600).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PAYMENT_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -37,6 +41,8 @@ export interface ServerEnv {
   workers: number;
   /** Extra node flags for each worker process. */
   workerExecArgv: string[];
+  /** Who accepts connections (API_ACCEPT). */
+  accept: "primary" | "workers";
 }
 
 function scaled(limits: RateLimitConfig, scale: number): RateLimitConfig {
@@ -58,6 +64,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     host: e.API_HOST,
     workers: e.API_WORKERS,
     workerExecArgv: e.API_YOUNG_GEN_MB > 0 ? [`--max-semi-space-size=${e.API_YOUNG_GEN_MB}`] : [],
+    accept: e.API_ACCEPT,
     config: {
       databaseUrl: e.DATABASE_URL,
       redisUrl: e.REDIS_URL,

@@ -23,4 +23,4 @@ async function startWorker() {
   };
 }
 
-runClustered(env.workers, startWorker, { execArgv: env.workerExecArgv });
+runClustered(env.workers, startWorker, { execArgv: env.workerExecArgv, accept: env.accept });

@@ -106,6 +106,7 @@ const clusterModule = pathToFileURL(resolve(import.meta.dirname, "../src/http/in
 const workerScript = `
 import { closeServer, createApiServer, listen, runClustered } from ${JSON.stringify(clusterModule)};
 const port = Number(process.argv[2]);
+const accept = process.argv[3];
 runClustered(2, async () => {
   const server = createApiServer({
     handler: (_req, res) => res.end("trpc"),
@@ -118,10 +119,11 @@ runClustered(2, async () => {
   await listen(server, port);
   console.log("ready " + process.pid);
   return { close: () => closeServer(server, 2000) };
-}, { shutdownTimeoutMs: 3000, log: (m) => console.log("primary: " + m) });
+}, { shutdownTimeoutMs: 3000, accept, log: (m) => console.log("primary: " + m) });
 `;
 
-describe("runClustered", () => {
+// Both ways of accepting connections: the primary handing them out, or the workers taking them.
+describe.each(["primary", "workers"] as const)("runClustered, connections accepted by the %s", (accept) => {
   let dir: string;
   let child: ChildProcess | undefined;
   let output = "";
@@ -152,7 +154,7 @@ describe("runClustered", () => {
     const port = await listen(probe, 0);
     await closeServer(probe, 0);
 
-    child = spawn(process.execPath, ["--import", "tsx", join(dir, "main.mts"), String(port)], {
+    child = spawn(process.execPath, ["--import", "tsx", join(dir, "main.mts"), String(port), accept], {
       cwd: resolve(import.meta.dirname, ".."),
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -174,6 +176,22 @@ describe("runClustered", () => {
     const after = await waitFor(/ready (\d+)/, 3);
     expect(new Set(after).size).toBe(3);
     expect((await rawRequest(port, { method: "GET", path: "/pid" })).status).toBe(200);
+
+    // With the primary stopped, a new connection is taken only by workers that accept themselves;
+    // handed out by the primary, it waits until the primary runs again.
+    child.kill("SIGSTOP");
+    const whileStopped = new Promise<number>((done, fail) => {
+      request({ host: "127.0.0.1", port, path: "/pid", agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => done(res.statusCode ?? 0));
+      })
+        .on("error", fail)
+        .end();
+    });
+    const early = await Promise.race([whileStopped, new Promise<"waiting">((r) => setTimeout(() => r("waiting"), 1500))]);
+    child.kill("SIGCONT");
+    expect(early).toBe(accept === "workers" ? 200 : "waiting");
+    expect(await whileStopped).toBe(200);
 
     // SIGTERM: requests in flight complete, then everything exits cleanly
     const slow = rawRequest(port, { method: "GET", path: "/slow" });

@@ -12,6 +12,11 @@ export interface ClusterOptions {
   log?: (message: string) => void;
   /** Node/V8 flags for the workers, after the primary's own (e.g. heap sizes). */
   execArgv?: string[];
+  /**
+   * Who accepts connections: the primary, passing each to the next worker over IPC (node:cluster's
+   * default round robin), or the workers themselves from the shared listening socket.
+   */
+  accept?: "primary" | "workers";
 }
 
 const SHUTDOWN = "quickdeal:shutdown";
@@ -33,6 +38,8 @@ export function runClustered(
   const log = opts.log ?? ((message: string) => console.error(message));
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 15_000;
   if (cluster.isPrimary) {
+    // Frozen at the first fork; the workers inherit it.
+    if (opts.accept === "workers") cluster.schedulingPolicy = cluster.SCHED_NONE;
     if (opts.execArgv?.length) cluster.setupPrimary({ execArgv: [...process.execArgv, ...opts.execArgv] });
     runPrimary(Math.max(1, workers ?? availableParallelism()), shutdownTimeoutMs, log);
   } else {
