@@ -36,6 +36,8 @@ const schema = z.object({
   keep: z.boolean().default(false),
   /** API_YOUNG_GEN_MB for the API processes (unset: the API's default), to compare GC settings. */
   apiYoungGenMb: int(0, 1_024).optional(),
+  /** API_ACCEPT for the API processes (unset: the API's default). */
+  apiAccept: z.enum(["primary", "workers"]).optional(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -85,7 +87,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --million            instead: queue shoppers for one product straight in Redis and report memory
   --million-count N    how many (default 1000000)
   --keep               keep the run's Redis keys and Kafka topic
-  --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)`;
+  --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
+  --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -93,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
       json: { type: "string" },
+      "api-accept": { type: "string" },
       profile: { type: "boolean" },
       million: { type: "boolean" },
       keep: { type: "boolean" },

@@ -184,6 +184,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         // Every shopper comes from 127.0.0.1: the per-IP limits would stop the bench, not a crowd.
         RATE_LIMIT_SCALE: "100000",
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
+        ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
       },
       join(paths.logDir, "api.log"),
     );
