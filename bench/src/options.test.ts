@@ -11,6 +11,10 @@ describe("bench options", () => {
     expect(o.apiYoungGenMb).toBeUndefined();
     expect(parseOptions(["--api-young-gen-mb", "0"]).apiYoungGenMb).toBe(0);
     expect(() => parseOptions(["--api-young-gen-mb", "5000"])).toThrow(UsageError);
+    // Likewise who accepts connections; only the API's two ways are taken.
+    expect(parseOptions([]).apiAccept).toBeUndefined();
+    expect(parseOptions(["--api-accept", "primary"]).apiAccept).toBe("primary");
+    expect(() => parseOptions(["--api-accept", "kernel"])).toThrow(UsageError);
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {
