@@ -217,7 +217,16 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
         res,
         headers,
         path: p.paths[0]!,
-        procedure: p.procedures[0]!,
+        run: () =>
+          invoke(p.procedures[0]!, {
+            path: p.paths[0]!,
+            getRawInput: info.calls[0]!.getRawInput,
+            ctx,
+            type: "subscription",
+            abort,
+            batchIndex: 0,
+            input: undefined,
+          }),
         ctx,
         ctxError,
         abort: abort.controller,

@@ -1,6 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import {
-  type AnyTRPCProcedure,
   type AnyTRPCRouter,
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
@@ -31,7 +30,11 @@ export interface SseCall {
   /** Headers already decided for the response (request id, CORS). */
   headers: OutgoingHttpHeaders;
   path: string;
-  procedure: AnyTRPCProcedure;
+  /**
+   * Runs the procedure (middlewares, input parsing, resolver) and resolves to what the resolver
+   * returned; the lean handler's chain runner, as for queries and mutations.
+   */
+  run: () => Promise<unknown>;
   /** The context, or the error creating it threw. */
   ctx: unknown;
   ctxError: TRPCError | undefined;
@@ -96,14 +99,7 @@ export function createSseWriter(opts: {
     try {
       if (call.ctxError) throw call.ctxError;
       // Middlewares (auth), input parsing, then the resolver, which returns the generator.
-      const data: unknown = await call.procedure({
-        path,
-        getRawInput: call.getRawInput,
-        ctx: call.ctx,
-        type: "subscription",
-        signal: abort.signal,
-        batchIndex: 0,
-      });
+      const data: unknown = await call.run();
       if (isObservable(data)) iterable = observableToAsyncIterable(data, abort.signal);
       else if (isAsyncIterable(data)) iterable = data;
       else {
