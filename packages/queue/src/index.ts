@@ -1,4 +1,5 @@
 export { Queue, createQueue, type QueueConfig } from "./queue.js";
+export type { WatchHandle, WatchSink } from "./watcher.js";
 export { QueueError, type QueueErrorCode, rateLimitMessage } from "./errors.js";
 export { RoomStore, type JoinLimit, type TicketRecord, type AdmitResult, type RoomCounters, parseRecord } from "./store.js";
 export { RoomCache, SnapshotPublisher, type PublishedSnapshot } from "./snapshots.js";

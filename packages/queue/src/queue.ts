@@ -8,10 +8,11 @@ import { slotChannel } from "./keys.js";
 import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
 import { loadRoomConfig, reconcileRoom } from "./rooms.js";
 import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
-import { TERMINAL, computeStatus, needsRecord, onlyNumbersMoved, updateIntervalMs } from "./status.js";
+import { computeStatus, needsRecord } from "./status.js";
 import { type JoinLimit, RoomStore, type TicketRecord } from "./store.js";
 import { signTicket, ticketId, verifyTicket } from "./ticket.js";
 import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
+import { TicketWatcher, type WatchDeps, type WatchHandle, type WatchSink, type WatchedStatus } from "./watcher.js";
 
 export interface QueueConfig {
   redisUrl: string;
@@ -35,21 +36,6 @@ export interface QueueConfig {
 }
 
 /**
- * A watcher whose ticket holds a unit re-reads the ticket's record from Redis at most this often: a
- * change of its own (paying, bought, hold expired) reaches it within this delay.
- */
-const RECORD_READ_MS = 250;
-
-/** What a watcher computed: the status, and what it needs to know about the room it came from. */
-interface WatchedStatus {
-  status: TicketStatus;
-  leftCount: number;
-  roomVersion: number;
-  /** Set when the ticket's record was read from Redis for this status. */
-  record?: TicketRecord;
-}
-
-/**
  * The waiting room as the API sees it: join, status, watch, leave, and the checkout slot.
  * Admission itself runs in the worker (see admission.ts).
  */
@@ -63,6 +49,7 @@ export class Queue {
   private readonly log: JoinLog;
   private readonly heartbeats: HeartbeatBuffer;
   private readonly knownRooms = new Set<number>();
+  private readonly watchDeps: WatchDeps;
 
   constructor(readonly config: QueueConfig) {
     // Auto-pipelining turns thousands of concurrent joins into few round trips.
@@ -85,6 +72,16 @@ export class Queue {
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
     });
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
+    this.watchDeps = {
+      on: (productId, listener) => this.rooms.on(productId, listener),
+      peek: (productId) => this.rooms.peek(productId),
+      statusNow: (ticket, ref, record) => this.statusNow(ticket, ref, record),
+      load: (ticket, ref, record) => this.loadStatus(ticket, ref, record),
+      minIntervalMs: config.watchMinIntervalMs ?? 1000,
+      maxIntervalMs: config.watchMaxIntervalMs ?? 5000,
+      opened: () => this.metrics.watchers.inc(),
+      closed: () => this.metrics.watchers.dec(),
+    };
   }
 
   async start(): Promise<void> {
@@ -195,104 +192,66 @@ export class Queue {
 
 
   /**
-   * Yields the ticket's status now and whenever it changes, until it reaches a final state or the
-   * signal aborts. Woken by the room's snapshots (one Redis subscription per process), it reads the
-   * ticket from Redis only when the snapshot says the ticket may have moved.
+   * Pushes the ticket's status now and whenever it changes to `sink`, until a final state, a
+   * failure, or `stop()`. Woken by the room's snapshots (one Redis subscription per process), it
+   * reads the ticket from Redis only when the snapshot says the ticket may have moved. Throws
+   * QueueError BAD_TICKET at once for a forged or foreign ticket.
    */
+  follow(ticket: string, userId: string, sink: WatchSink): WatchHandle {
+    const ref = this.verify(ticket, userId);
+    return new TicketWatcher(this.watchDeps, ticket, ref, sink).start();
+  }
+
+  /** The same as an async generator: each status is computed when the consumer asks for it. */
   async *watch(ticket: string, userId: string, signal?: AbortSignal): AsyncGenerator<TicketStatus> {
     const ref = this.verify(ticket, userId);
-    let wake: (() => void) | null = null;
-    let dirty = true;
-    let holdUntil = 0;
-    let heldLeftCount = -1;
-    let record: TicketRecord | null = null;
-    let recordVersion = -1;
-    let recordReadAt = 0;
-    let timer: NodeJS.Timeout | undefined;
-    /** A wake put off until the ticket's record may be read again (see below). */
-    let deferred: NodeJS.Timeout | undefined;
-    const off = this.rooms.on(ref.productId, (snap: PublishedSnapshot) => {
-      dirty = true;
-      // While a waiting watcher's numbers are held back, only a snapshot that may change its state
-      // (reached by the serving point, sold out, someone left) wakes it early: otherwise every
-      // snapshot, one per burst of admissions, woke every watcher to compute a status it then held.
-      if (holdUntil && !snap.soldOut && snap.serving < ref.seq && snap.leftCount === heldLeftCount) return;
-      // A ticket holding a unit can only learn of its own changes (paying, bought, expired) from its
-      // record in Redis, and every snapshot bumps the room's version: re-read it at most every
-      // RECORD_READ_MS, not on each of up to 20 snapshots a second per shopper in checkout.
-      if (record && !TERMINAL.has(record.state)) {
-        const wait = recordReadAt + RECORD_READ_MS - Date.now();
-        if (wait > 0) {
-          deferred ??= setTimeout(() => {
-            deferred = undefined;
-            wake?.();
-          }, wait);
-          return;
-        }
-      }
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    this.metrics.watchers.inc();
-    let sent: TicketStatus | null = null;
-    let sentAt = 0;
-    const minInterval = this.config.watchMinIntervalMs ?? 1000;
-    const maxInterval = this.config.watchMaxIntervalMs ?? 5000;
+    if (signal?.aborted) return;
+    const ready: TicketStatus[] = [];
+    let finished = false;
+    let failure: { err: unknown } | null = null;
+    let wakeUp: (() => void) | null = null;
+    const wake = () => wakeUp?.();
+    const watcher = new TicketWatcher(
+      this.watchDeps,
+      ticket,
+      ref,
+      {
+        next: (status) => {
+          ready.push(status);
+          wake();
+          // Full after each status: the next one is computed when the consumer asks again.
+          return false;
+        },
+        done: () => {
+          finished = true;
+          wake();
+        },
+        fail: (err) => {
+          failure = { err };
+          wake();
+        },
+      },
+      true,
+    ).start();
+    signal?.addEventListener("abort", wake);
     try {
       while (!signal?.aborted) {
-        if (dirty) {
-          dirty = false;
-          // A ticket's record only changes together with the room's version: re-read it then (only
-          // tickets at or past the serving point ever have a record read).
-          const seen = this.rooms.peek(ref.productId);
-          if (record && !TERMINAL.has(record.state) && recordVersion !== seen?.version) record = null;
-          // Most wake-ups are a waiting ticket behind the serving point: computed from memory, no awaits.
-          const status: WatchedStatus = this.statusNow(ticket, ref, record) ?? (await this.loadStatus(ticket, ref, record));
-          if (status.record !== undefined) {
-            record = status.record;
-            recordVersion = status.roomVersion;
-            recordReadAt = Date.now();
-          }
-          const current = status.status;
-          // A hold that ran out with nothing new to say must not keep waking the loop (or muting it).
-          if (holdUntil && Date.now() >= holdUntil) holdUntil = 0;
-          if (current.version !== sent?.version) {
-            const now = Date.now();
-            const interval = updateIntervalMs(current, minInterval, maxInterval);
-            if (sent && onlyNumbersMoved(sent, current) && now - sentAt < interval) {
-              // Only the numbers moved: coalesce into one update per interval.
-              holdUntil = sentAt + interval;
-              heldLeftCount = status.leftCount;
-            } else {
-              sent = current;
-              sentAt = now;
-              holdUntil = 0;
-              yield current;
-            }
-          }
-          if (TERMINAL.has(current.state)) return;
+        const status = ready.shift();
+        if (status) {
+          yield status;
+          continue;
         }
+        if (failure) throw (failure as { err: unknown }).err;
+        if (finished) return;
         await new Promise<void>((resolve) => {
-          wake = resolve;
-          // Re-check at the end of a coalescing hold, or now and then to keep heartbeat and ETA fresh.
-          timer = setTimeout(resolve, holdUntil ? Math.max(0, holdUntil - Date.now()) : 15_000);
-          if (dirty || signal?.aborted) resolve();
+          wakeUp = resolve;
+          watcher.resume();
         });
-        // A watcher woken by a snapshot must not leave its timers behind: thousands of them would
-        // pile up and fire later for nothing.
-        clearTimeout(timer);
-        clearTimeout(deferred);
-        deferred = undefined;
-        wake = null;
-        dirty = true;
+        wakeUp = null;
       }
     } finally {
-      clearTimeout(timer);
-      clearTimeout(deferred);
-      off();
-      signal?.removeEventListener("abort", onAbort);
-      this.metrics.watchers.dec();
+      watcher.stop();
+      signal?.removeEventListener("abort", wake);
     }
   }
 

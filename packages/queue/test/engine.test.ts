@@ -479,3 +479,74 @@ describe("watch coalescing", () => {
     await watching;
   });
 });
+
+describe("follow (the push side of watch)", () => {
+  it("pushes each change, holds back nothing it must not, waits while the receiver is full and then sends only the newest, and ends at a final state", async () => {
+    h = await harness("follow");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1, checkoutTtlSec: 60 });
+    const { users, joined } = await joinInOrder(h.queue, productId, 4);
+    const seen: TicketStatus[] = [];
+    let full = false;
+    let done = false;
+    const failures: unknown[] = [];
+    const handle = h.queue.follow(joined[3]!.ticket, users[3]!, {
+      next: (s) => {
+        seen.push(s);
+        return !full;
+      },
+      done: () => {
+        done = true;
+      },
+      fail: (err) => failures.push(err),
+    });
+    // The first status is pushed at once, from memory.
+    await until("first status", () => seen.length >= 1);
+    expect(seen[0]).toMatchObject({ state: "WAITING", ahead: 3 });
+    expect(h.queue.rooms.watcherCount()).toBe(1);
+
+    // A full receiver gets nothing more, however far the line moves...
+    full = true;
+    await h.startWorker();
+    await until("one status while full", () => seen.length >= 2, 5000);
+    const whileFull = seen.length;
+    for (let i = 0; i < 3; i++) {
+      await until(`shopper ${i} admitted`, async () => (await h!.queue.status(joined[i]!.ticket, users[i]!)).state === "ADMITTED");
+      await h.queue.checkout.begin(joined[i]!.ticket, users[i]!);
+      await h.queue.checkout.complete(joined[i]!.ticket, users[i]!, i + 1);
+    }
+    await until("our shopper admitted", async () => (await h!.queue.status(joined[3]!.ticket, users[3]!)).state === "ADMITTED");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toHaveLength(whileFull);
+    // ...and once it has room, the newest status, not the backlog.
+    full = false;
+    handle.resume();
+    await until("admission pushed", () => seen.length > whileFull);
+    expect(seen.at(-1)).toMatchObject({ state: "ADMITTED", ahead: 0 });
+    expect(seen.slice(whileFull).filter((s) => s.state === "WAITING")).toHaveLength(0);
+
+    // Its purchase is the last status; the watch ends by itself.
+    await h.queue.checkout.begin(joined[3]!.ticket, users[3]!);
+    await h.queue.checkout.complete(joined[3]!.ticket, users[3]!, 4);
+    await until("done", () => done, 3000);
+    expect(seen.at(-1)!.state).toBe("PURCHASED");
+    expect(failures).toEqual([]);
+    expect(h.queue.rooms.watcherCount()).toBe(0);
+    handle.stop();
+  });
+
+  it("refuses a foreign ticket at once, and stop() unsubscribes a watcher that never ended", async () => {
+    h = await harness("follow-stop");
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 1 });
+    const { users, joined } = await joinInOrder(h.queue, productId, 2);
+    const sink = { next: () => true, done: () => undefined, fail: () => undefined };
+    expect(() => h!.queue.follow(joined[0]!.ticket, users[1]!, sink)).toThrow(QueueError);
+    expect(h.queue.rooms.watcherCount()).toBe(0);
+    const handle = h.queue.follow(joined[1]!.ticket, users[1]!, sink);
+    expect(h.queue.rooms.watcherCount()).toBe(1);
+    handle.stop();
+    handle.stop();
+    expect(h.queue.rooms.watcherCount()).toBe(0);
+  });
+});

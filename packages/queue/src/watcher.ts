@@ -1,0 +1,239 @@
+import type { PublishedSnapshot } from "./snapshots.js";
+import { TERMINAL, onlyNumbersMoved, updateIntervalMs } from "./status.js";
+import type { TicketRecord } from "./store.js";
+import type { TicketRef, TicketStatus } from "./types.js";
+
+/**
+ * A watcher whose ticket holds a unit re-reads the ticket's record from Redis at most this often: a
+ * change of its own (paying, bought, hold expired) reaches it within this delay.
+ */
+export const RECORD_READ_MS = 250;
+/** With nothing new, a watcher still recomputes this often: it marks the heartbeat and freshens the ETA. */
+export const IDLE_RECHECK_MS = 15_000;
+
+/** What a watcher computed: the status, and what it needs to know about the room it came from. */
+export interface WatchedStatus {
+  status: TicketStatus;
+  leftCount: number;
+  roomVersion: number;
+  /** Set when the ticket's record was read from Redis for this status. */
+  record?: TicketRecord;
+}
+
+/** Where a watcher's statuses go (an SSE stream, or the async generator of `Queue.watch`). */
+export interface WatchSink {
+  /** A status to deliver; false when the receiver is full: nothing more until `resume()`. */
+  next(status: TicketStatus): boolean;
+  /** The ticket reached a final state; its status was the last `next`. */
+  done(): void;
+  /** Reading the ticket failed (Redis away, ticket gone); the watch has ended. */
+  fail(err: unknown): void;
+}
+
+export interface WatchHandle {
+  /** The receiver has room again: deliver what changed meanwhile. */
+  resume(): void;
+  /** The receiver left: unsubscribe and drop the timers. Safe to call more than once. */
+  stop(): void;
+}
+
+/** What a watcher needs from the Queue: the room's snapshots and two ways to compute a status. */
+export interface WatchDeps {
+  on(productId: number, listener: (snap: PublishedSnapshot) => void): () => void;
+  peek(productId: number): PublishedSnapshot | undefined;
+  /** From memory, or null when Redis is needed. */
+  statusNow(ticket: string, ref: TicketRef, record: TicketRecord | null): WatchedStatus | null;
+  load(ticket: string, ref: TicketRef, record: TicketRecord | null): Promise<WatchedStatus>;
+  minIntervalMs: number;
+  maxIntervalMs: number;
+  opened(): void;
+  closed(): void;
+}
+
+/**
+ * One ticket's watch, driven by the room's snapshots and pushed to a sink: no promise, generator
+ * step or timer allocation per event (with 19,000 streams in one process, that machinery was about
+ * a quarter of the sale's API CPU in the profiles). Most wake-ups compute the status from memory;
+ * only tickets at or past the serving point ever read their record from Redis.
+ *
+ * The rules: a state change is sent at once; "the line moved" is held back to one update per
+ * interval (updateIntervalMs), and a held watcher is woken early only by a snapshot that may change
+ * its state; a ticket holding a unit re-reads its record at most every RECORD_READ_MS; a receiver
+ * that is full gets the newest status when it has room, never a backlog.
+ */
+export class TicketWatcher implements WatchHandle {
+  private dirty = true;
+  private holdUntil = 0;
+  private heldLeftCount = -1;
+  private record: TicketRecord | null = null;
+  private recordVersion = -1;
+  private recordReadAt = 0;
+  private sent: TicketStatus | null = null;
+  private sentAt = 0;
+  private loading = false;
+  private ended = false;
+  /** Wakes at the end of a hold, or after IDLE_RECHECK_MS (created once, re-armed with refresh). */
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
+  /** A wake put off until the ticket's record may be read again. */
+  private deferred: NodeJS.Timeout | undefined;
+  private off: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: WatchDeps,
+    private readonly ticket: string,
+    private readonly ref: TicketRef,
+    private readonly sink: WatchSink,
+    /** Starts full: the first status waits for `resume()` (the pull side asks for each one). */
+    private full = false,
+  ) {}
+
+  start(): this {
+    this.off = this.deps.on(this.ref.productId, this.onSnapshot);
+    this.deps.opened();
+    if (!this.full) this.step();
+    return this;
+  }
+
+  resume(): void {
+    if (this.ended || !this.full) return;
+    this.full = false;
+    if (this.dirty) this.step();
+    else this.arm();
+  }
+
+  stop(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.deferred);
+    this.off?.();
+    this.deps.closed();
+  }
+
+  private readonly onSnapshot = (snap: PublishedSnapshot): void => {
+    this.dirty = true;
+    // While a waiting watcher's numbers are held back, only a snapshot that may change its state
+    // (reached by the serving point, sold out, someone left) wakes it early.
+    if (this.holdUntil && !snap.soldOut && snap.serving < this.ref.seq && snap.leftCount === this.heldLeftCount) return;
+    // A ticket holding a unit learns of its own changes only from its record, and every snapshot
+    // bumps the room's version: re-read it at most every RECORD_READ_MS, not on each snapshot.
+    const record = this.record;
+    if (record && !TERMINAL.has(record.state)) {
+      const wait = this.recordReadAt + RECORD_READ_MS - Date.now();
+      if (wait > 0) {
+        this.deferred ??= setTimeout(this.onDeferred, wait);
+        return;
+      }
+    }
+    this.wake();
+  };
+
+  private readonly onDeferred = (): void => {
+    this.deferred = undefined;
+    this.wake();
+  };
+
+  private readonly onTimer = (): void => {
+    this.dirty = true;
+    this.wake();
+  };
+
+  private wake(): void {
+    if (this.ended || this.full || this.loading) return;
+    this.step();
+  }
+
+  private step(): void {
+    this.dirty = false;
+    clearTimeout(this.deferred);
+    this.deferred = undefined;
+    const { ref } = this;
+    // A ticket's record only changes together with the room's version: re-read it then.
+    if (this.record && !TERMINAL.has(this.record.state) && this.recordVersion !== this.deps.peek(ref.productId)?.version) {
+      this.record = null;
+    }
+    const now = this.deps.statusNow(this.ticket, ref, this.record);
+    if (now) {
+      this.apply(now);
+      return;
+    }
+    this.loading = true;
+    this.deps.load(this.ticket, ref, this.record).then(
+      (status) => {
+        this.loading = false;
+        if (!this.ended) this.apply(status);
+      },
+      (err: unknown) => {
+        this.loading = false;
+        if (this.ended) return;
+        this.stop();
+        this.sink.fail(err);
+      },
+    );
+  }
+
+  private apply(w: WatchedStatus): void {
+    if (w.record !== undefined) {
+      this.record = w.record;
+      this.recordVersion = w.roomVersion;
+      this.recordReadAt = Date.now();
+    }
+    const current = w.status;
+    const now = Date.now();
+    // A hold that ran out with nothing new to say must not keep muting the watcher.
+    if (this.holdUntil && now >= this.holdUntil) this.holdUntil = 0;
+    let send = false;
+    if (current.version !== this.sent?.version) {
+      const interval = updateIntervalMs(current, this.deps.minIntervalMs, this.deps.maxIntervalMs);
+      if (this.sent && onlyNumbersMoved(this.sent, current) && now - this.sentAt < interval) {
+        // Only the numbers moved: coalesce into one update per interval.
+        this.holdUntil = this.sentAt + interval;
+        this.heldLeftCount = w.leftCount;
+      } else {
+        this.sent = current;
+        this.sentAt = now;
+        this.holdUntil = 0;
+        send = true;
+      }
+    }
+    const final = TERMINAL.has(current.state);
+    if (send && !this.deliver(current)) this.full = true;
+    if (this.ended) return;
+    if (final) {
+      this.stop();
+      this.sink.done();
+      return;
+    }
+    if (this.full) return;
+    // A snapshot that came while the record was being read.
+    if (this.dirty) this.step();
+    else this.arm();
+  }
+
+  /**
+   * The sink is called from the room's notification loop: one that throws must end its own watch,
+   * not the loop (and the other watchers' updates with it).
+   */
+  private deliver(status: TicketStatus): boolean {
+    try {
+      return this.sink.next(status);
+    } catch (err) {
+      this.stop();
+      this.sink.fail(err);
+      return false;
+    }
+  }
+
+  /** One timer per watcher for its whole life: re-armed, not re-made, on every wait. */
+  private arm(): void {
+    const delay = this.holdUntil ? Math.max(0, this.holdUntil - Date.now()) : IDLE_RECHECK_MS;
+    if (this.timer && this.timerAt === delay) {
+      this.timer.refresh();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.onTimer, delay);
+    this.timerAt = delay;
+  }
+}
