@@ -10,6 +10,7 @@ import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { closeServer, createApiServer, createLeanHandler, listen } from "../src/http/index.js";
+import { PUSH, type PushSource } from "../src/push-source.js";
 
 // ---------------------------------------------------------------- test router
 interface Ctx {
@@ -41,6 +42,71 @@ const aborted = (signal: AbortSignal | undefined) =>
 const open = new Set<string>();
 const closed: string[] = [];
 let floodYields = 0;
+
+
+/**
+ * A push source over a list, ending with `end` (an error) or the return event, or never (`open`):
+ * the stock adapter iterates it, the lean writer pushes it. `pushed` counts values handed over.
+ */
+let pushed = 0;
+/** Sources started by push rather than iteration. */
+let pushStarts = 0;
+function listSource<T>(values: readonly T[], opts: { end?: Error; open?: string; forever?: T; signal?: AbortSignal } = {}): PushSource<T> {
+  const opened = () => opts.open !== undefined && open.add(opts.open);
+  const ended = () => {
+    if (opts.open === undefined) return;
+    open.delete(opts.open);
+    closed.push(opts.open);
+  };
+  return {
+    async *[Symbol.asyncIterator]() {
+      opened();
+      try {
+        for (const v of values) {
+          pushed++;
+          yield v;
+        }
+        if (opts.forever !== undefined) {
+          for (;;) {
+            pushed++;
+            yield opts.forever;
+          }
+        }
+        if (opts.open !== undefined) await aborted(opts.signal);
+        if (opts.end) throw opts.end;
+      } finally {
+        ended();
+      }
+    },
+    [PUSH](sink) {
+      pushStarts++;
+      opened();
+      let i = 0;
+      let stopped = false;
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        ended();
+      };
+      const run = () => {
+        while (!stopped && i < values.length) {
+          pushed++;
+          if (!sink.next(values[i++]!)) return;
+        }
+        while (!stopped && opts.forever !== undefined) {
+          pushed++;
+          if (!sink.next(opts.forever)) return;
+        }
+        if (stopped || opts.open !== undefined) return;
+        stop();
+        if (opts.end) sink.fail(opts.end);
+        else sink.done();
+      };
+      run();
+      return { resume: run, stop };
+    },
+  };
+}
 
 const authed = t.procedure.use(({ ctx, next }) => {
   if (ctx.token !== "secret") throw new TRPCError({ code: "UNAUTHORIZED", message: "Who are you?" });
@@ -114,6 +180,20 @@ const router = t.router({
       closed.push("flood");
     }
   }),
+  pushFeed: t.procedure
+    .input(z.object({ n: z.number().int().min(0).max(100), fail: z.boolean().default(false), lastEventId: z.string().nullish() }))
+    .subscription(({ input }) => {
+      const from = input.lastEventId ?? null;
+      const values = Array.from({ length: input.n }, (_, k) => {
+        const data = { i: k + 1, from, text: "ünïcødé ✓ \"quoted\"\nline" };
+        return k % 2 === 0 ? tracked(`e${k + 1}`, data) : data;
+      });
+      return listSource(values, { end: input.fail ? new TRPCError({ code: "CONFLICT", message: "Gone wrong after start" }) : undefined });
+    }),
+  pushFailsFirst: t.procedure.subscription(() => listSource([], { end: new TRPCError({ code: "NOT_FOUND", message: "No such ticket" }) })),
+  pushBigint: t.procedure.subscription(() => listSource<unknown>([{ ok: 1 }, { id: 10n }])),
+  pushHeld: t.procedure.input(z.object({ id: z.string() })).subscription(({ input, signal }) => listSource([tracked("1", { id: input.id })], { open: input.id, signal })),
+  pushFlood: t.procedure.subscription(() => listSource<string>([], { open: "pushFlood", forever: "x".repeat(16 * 1024) })),
   plain: t.procedure.query(() => "q"),
 });
 type SseRouter = typeof router;
@@ -525,5 +605,73 @@ describe("@trpc/client httpSubscriptionLink over EventSource: lean == stock", ()
       const ids = run.data.map((d) => (d as { id: string }).id);
       expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
     }
+  });
+});
+
+// ---------------------------------------------------------------- push sources
+describe("push sources (queue.watch's way): the lean writer pushes, tRPC's adapter iterates, the bytes agree", () => {
+  it("values, tracked and not, with the last event id, then the return event or the error", async () => {
+    const starts: Record<string, number> = {};
+    const [stock, lean] = await both(async (target) => {
+      const before = pushStarts;
+      const r = {
+      plain: await readRaw(target, `/pushFeed?input=${enc({ n: 4 })}`),
+      resumed: await readRaw(target, `/pushFeed?input=${enc({ n: 3 })}`, { headers: { "last-event-id": "e9" } }),
+      failing: await readRaw(target, `/pushFeed?input=${enc({ n: 2, fail: true })}`),
+      first: await readRaw(target, "/pushFailsFirst"),
+      bigint: await readRaw(target, "/pushBigint"),
+      errors: [...target.errors],
+      };
+      starts[target.name] = pushStarts - before;
+      return r;
+    });
+    // The stock adapter iterated every one; the lean writer pushed every one.
+    expect(starts).toEqual({ stock: 0, lean: 5 });
+    expect(stock.plain.text).toContain("id: e3\n\n\n");
+    expect(stock.plain.text.endsWith(RETURN)).toBe(true);
+    expect(stock.resumed.text).toContain('"from":"e9"');
+    expect(stock.resumed.text).toContain("event: restore-id");
+    expect(stock.failing.text).toMatch(/event: serialized-error\ndata: \{.*"code":"CONFLICT".*\}\n\n\n$/);
+    expect(stock.first.text).toMatch(/^event: connected\n.*\n\n\nevent: serialized-error\ndata: \{.*"code":"NOT_FOUND"/s);
+    expect(stock.bigint.text).toContain('data: {"ok":1}');
+    expect(stock.errors.map((e) => e.code)).toEqual(["CONFLICT", "NOT_FOUND", "INTERNAL_SERVER_ERROR"]);
+    expect(lean).toEqual(stock);
+  });
+
+  it("a client that leaves stops the source", async () => {
+    const [stock, lean] = await both(async (target) => {
+      const id = `push-held-${target.name}`;
+      const r = await readRaw(target, `/pushHeld?input=${enc({ id })}`, { until: (text) => text.includes("id: 1\n") });
+      await until(() => !open.has(id) && closed.includes(id));
+      return r.text.replace(target.name, "?");
+    });
+    expect(stock).toBe(`${CONNECTED}data: {"id":"push-held-?"}\nid: 1\n\n\n`);
+    expect(lean).toBe(stock);
+  });
+
+  it("a client that stops reading gets nothing more pushed until it drains, and leaving ends the source", async () => {
+    const [stock, lean] = await both(async (target) => {
+      pushed = 0;
+      closed.length = 0;
+      const req = httpRequest(`${target.url}/api/trpc/pushFlood`, { headers: { accept: "text/event-stream" } });
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        req.once("response", resolve);
+        req.once("error", reject);
+        req.end();
+      });
+      res.pause();
+      await sleep(800);
+      const settled = pushed;
+      await sleep(500);
+      const grew = pushed - settled;
+      // Reading again drains the socket: the source is resumed.
+      res.resume();
+      await until(() => pushed > settled + 10);
+      req.destroy();
+      await until(() => closed.includes("pushFlood"));
+      return { status: res.statusCode, grew, bounded: settled < 2_000 };
+    });
+    expect(stock).toEqual({ status: 200, grew: 0, bounded: true });
+    expect(lean).toEqual(stock);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from "@trpc/server";
 import type { HTTPErrorHandler } from "@trpc/server/http";
 import { isObservable, observableToAsyncIterable } from "@trpc/server/observable";
+import { PUSH, type PushHandle, type PushSink, type PushSource, isPushSource } from "../push-source.js";
 
 /**
  * Subscriptions over SSE written straight to node:http, in tRPC v11's wire format.
@@ -95,12 +96,14 @@ export function createSseWriter(opts: {
   async function serve(call: SseCall): Promise<void> {
     const { req, res, abort, path } = call;
     let iterable: AsyncIterable<unknown> | undefined;
+    let source: PushSource<unknown> | undefined;
     let failure: unknown;
     try {
       if (call.ctxError) throw call.ctxError;
       // Middlewares (auth), input parsing, then the resolver, which returns the generator.
       const data: unknown = await call.run();
-      if (isObservable(data)) iterable = observableToAsyncIterable(data, abort.signal);
+      if (isPushSource(data)) source = data;
+      else if (isObservable(data)) iterable = observableToAsyncIterable(data, abort.signal);
       else if (isAsyncIterable(data)) iterable = data;
       else {
         failure = new TRPCError({
@@ -123,7 +126,7 @@ export function createSseWriter(opts: {
     }
 
     if (res.destroyed) {
-      // Gone while the procedure ran: a generator that never started has nothing to clean up.
+      // Gone while the procedure ran: a generator (or a source) that never started has nothing to clean up.
       if (iterable) close(iterable[Symbol.asyncIterator]());
       return;
     }
@@ -132,19 +135,118 @@ export function createSseWriter(opts: {
     headers.vary = vary;
     // A status set by the context or a procedure wins, as in tRPC's adapter.
     res.writeHead(res.statusCode, headers);
-    if (!iterable) {
+    if (!iterable && !source) {
       res.end(connectedFrame + errorFrame(call, failure));
       return;
     }
     // The first frame carries the headers out at once.
     res.write(connectedFrame);
-    await pump(call, iterable);
+    if (source) await push(call, source);
+    else if (iterable) await pump(call, iterable);
+  }
+
+  /** tRPC's frame for one value; `lastEventId` is the stream's, updated by tracked values. */
+  function frameOf(value: unknown, stream: { lastEventId: string | null }): string {
+    if (isTrackedEnvelope(value)) {
+      stream.lastEventId = value[0];
+      return `data: ${JSON.stringify(serialize(value[1]))}\nid: ${value[0]}\n\n\n`;
+    }
+    if (stream.lastEventId === null) return `data: ${JSON.stringify(serialize(value))}\n\n\n`;
+    // tRPC clears the id for an untracked value, then restores the last one.
+    return `data: ${JSON.stringify(serialize(value))}\nid: \n\n\nevent: restore-id\ndata: \nid: ${stream.lastEventId}\n\n\n`;
+  }
+
+  /**
+   * A push source: each value is written from the source's own call, with no promise or
+   * generator step between the event and the socket. Same frames, pings, deadline, backpressure
+   * and endings as `pump`.
+   */
+  function push(call: SseCall, source: PushSource<unknown>): Promise<void> {
+    const { res, abort } = call;
+    const stream = { lastEventId: call.lastEventId && !BAD_ID.test(call.lastEventId) ? call.lastEventId : null };
+    let stopped = false;
+    let full = false;
+    let handle: PushHandle | undefined;
+    let ended: () => void = noop;
+    const over = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
+
+    const ping = pings
+      ? setTimeout(function onPing() {
+          if (!stopped && !full) res.write(PING_FRAME);
+          ping?.refresh();
+        }, pingMs)
+      : undefined;
+    ping?.unref();
+
+    const release = () => {
+      stopped = true;
+      clearTimeout(ping);
+      clearTimeout(deadline);
+      res.off("close", stop);
+      res.off("drain", onDrain);
+      handle?.stop();
+      ended();
+    };
+    // Client gone, maxDurationMs, or server shutdown.
+    const stop = () => {
+      if (stopped) return;
+      release();
+      if (!abort.signal.aborted) abort.abort();
+      if (!res.writableEnded) res.end();
+    };
+    const finish = (last: string) => {
+      if (stopped) return;
+      release();
+      res.end(last);
+    };
+    const deadline = maxDurationMs ? setTimeout(stop, maxDurationMs) : undefined;
+    deadline?.unref();
+    const onDrain = () => {
+      if (!full || stopped) return;
+      full = false;
+      handle?.resume();
+    };
+    res.on("close", stop);
+    res.on("drain", onDrain);
+    if (abort.signal.aborted) {
+      stop();
+      return over;
+    }
+
+    const sink: PushSink<unknown> = {
+      next(value) {
+        if (stopped) return false;
+        let frame: string;
+        try {
+          frame = frameOf(value, stream);
+        } catch (cause) {
+          // A value that did not serialise ends the stream, as in pump.
+          finish(errorFrame(call, cause));
+          return false;
+        }
+        ping?.refresh();
+        full = !res.write(frame);
+        return !full;
+      },
+      done: () => finish(RETURN_FRAME),
+      fail(cause) {
+        if (stopped) return;
+        if (isAbortError(cause)) finish("");
+        else finish(errorFrame(call, cause));
+      },
+    };
+    handle = source[PUSH](sink);
+    // It may have ended while starting (a final status at once).
+    if (stopped) handle.stop();
+    return over;
   }
 
   async function pump(call: SseCall, iterable: AsyncIterable<unknown>): Promise<void> {
     const { res, abort } = call;
     const iterator = iterable[Symbol.asyncIterator]();
-    let lastEventId = call.lastEventId && !BAD_ID.test(call.lastEventId) ? call.lastEventId : null;
+    const stream = { lastEventId: call.lastEventId && !BAD_ID.test(call.lastEventId) ? call.lastEventId : null };
     let stopped = false;
     let draining: (() => void) | null = null;
 
@@ -187,17 +289,7 @@ export function createSseWriter(opts: {
           finish(RETURN_FRAME);
           return;
         }
-        const value: unknown = step.value;
-        let frame: string;
-        if (isTrackedEnvelope(value)) {
-          lastEventId = value[0];
-          frame = `data: ${JSON.stringify(serialize(value[1]))}\nid: ${value[0]}\n\n\n`;
-        } else if (lastEventId === null) {
-          frame = `data: ${JSON.stringify(serialize(value))}\n\n\n`;
-        } else {
-          // tRPC clears the id for an untracked value, then restores the last one.
-          frame = `data: ${JSON.stringify(serialize(value))}\nid: \n\n\nevent: restore-id\ndata: \nid: ${lastEventId}\n\n\n`;
-        }
+        const frame = frameOf(step.value, stream);
         ping?.refresh();
         if (!res.write(frame) && !stopped) {
           // Pull nothing more until the socket takes it (watch() coalesces what piles up meanwhile).

@@ -1,7 +1,9 @@
-import { type TRPCRouterRecord, tracked } from "@trpc/server";
+import { type TRPCRouterRecord, type TrackedEnvelope, tracked } from "@trpc/server";
+import type { Queue, TicketStatus } from "@quickdeal/queue";
 import { z } from "zod";
 import { asTRPCError, viaQueue } from "../errors.js";
 import { productId, ticket } from "../inputs.js";
+import { PUSH, type PushSource } from "../push-source.js";
 import { shopperProcedure } from "../trpc.js";
 
 /** Thin wrappers over @quickdeal/queue: the line itself lives in Redis and Kafka. */
@@ -33,24 +35,9 @@ export const queueRouter = {
    */
   watch: shopperProcedure
     .input(z.object({ ticket, lastEventId: z.string().max(200).nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      const { queue } = ctx.services;
-      try {
-        // Refuse a foreign or forged ticket before the stream starts.
-        queue.verify(input.ticket, ctx.session.userId);
-        let skip = input.lastEventId ?? null;
-        for await (const status of queue.watch(input.ticket, ctx.session.userId, signal)) {
-          if (skip !== null && status.version === skip) {
-            skip = null;
-            continue;
-          }
-          skip = null;
-          yield tracked(status.version, status);
-        }
-      } catch (err) {
-        throw asTRPCError(err);
-      }
-    }),
+    .subscription(({ ctx, input, signal }) =>
+      watchStream(ctx.services.queue, input.ticket, ctx.session.userId, input.lastEventId ?? null, signal),
+    ),
 
   leave: shopperProcedure
     .input(z.object({ ticket }))
@@ -62,3 +49,50 @@ export const queueRouter = {
     return { ok: true as const };
   }),
 } satisfies TRPCRouterRecord;
+
+type WatchEvent = TrackedEnvelope<TicketStatus>;
+
+/**
+ * queue.watch's stream: the ticket's statuses as `tracked(version, status)`, skipping the one the
+ * client already has (`lastEventId`). Iterated by tRPC's adapters and callers; pushed by the lean
+ * SSE writer (push-source.ts). A forged or foreign ticket fails the stream before its first event.
+ */
+function watchStream(queue: Queue, ticket: string, userId: string, lastEventId: string | null, signal: AbortSignal | undefined): PushSource<WatchEvent> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        let skip = lastEventId;
+        for await (const status of queue.watch(ticket, userId, signal)) {
+          if (skip !== null && status.version === skip) {
+            skip = null;
+            continue;
+          }
+          skip = null;
+          yield tracked(status.version, status);
+        }
+      } catch (err) {
+        throw asTRPCError(err);
+      }
+    },
+    [PUSH](sink) {
+      let skip = lastEventId;
+      try {
+        return queue.follow(ticket, userId, {
+          next(status) {
+            if (skip !== null && status.version === skip) {
+              skip = null;
+              return true;
+            }
+            skip = null;
+            return sink.next(tracked(status.version, status));
+          },
+          done: () => sink.done(),
+          fail: (err) => sink.fail(asTRPCError(err)),
+        });
+      } catch (err) {
+        sink.fail(asTRPCError(err));
+        return { resume() {}, stop() {} };
+      }
+    },
+  };
+}
