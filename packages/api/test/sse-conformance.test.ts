@@ -462,6 +462,34 @@ describe("SSE wire format: lean == stock, byte for byte", () => {
   });
 });
 
+/**
+ * Opens a stream that produces as fast as it may and reads nothing: the socket buffers fill, then
+ * the producer must wait (`grew` 0). With `readAgain`, reading resumes and the producer must go on.
+ * Then hangs up, and the producer must end (`closed` gets `closedAs`).
+ */
+async function flood(target: Target, path: string, produced: () => number, closedAs: string, readAgain: boolean) {
+  const start = produced();
+  closed.length = 0;
+  const req = httpRequest(`${target.url}/api/trpc${path}`, { headers: { accept: "text/event-stream" } });
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    req.once("response", resolve);
+    req.once("error", reject);
+    req.end();
+  });
+  res.pause();
+  await sleep(800);
+  const settled = produced() - start;
+  await sleep(500);
+  const grew = produced() - start - settled;
+  if (readAgain) {
+    res.resume();
+    await until(() => produced() - start > settled + 10);
+  }
+  req.destroy();
+  await until(() => closed.includes(closedAs));
+  return { status: res.statusCode, grew, bounded: settled < 2_000 };
+}
+
 // ---------------------------------------------------------------- lifecycle
 describe("SSE lifecycle: lean == stock", () => {
   it("the generator's finally runs when the client disconnects", async () => {
@@ -478,25 +506,7 @@ describe("SSE lifecycle: lean == stock", () => {
   });
 
   it("respects backpressure: a client that stops reading stops the generator, and leaving ends it", async () => {
-    const [stock, lean] = await both(async (target) => {
-      floodYields = 0;
-      closed.length = 0;
-      const req = httpRequest(`${target.url}/api/trpc/flood`, { headers: { accept: "text/event-stream" } });
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        req.once("response", resolve);
-        req.once("error", reject);
-        req.end();
-      });
-      // read nothing: the socket buffers fill, then writes must wait
-      res.pause();
-      await sleep(800);
-      const settled = floodYields;
-      await sleep(500);
-      const later = floodYields;
-      req.destroy();
-      await until(() => closed.includes("flood"));
-      return { status: res.statusCode, grew: later - settled, bounded: settled < 2_000 };
-    });
+    const [stock, lean] = await both((target) => flood(target, "/flood", () => floodYields, "flood", false));
     expect(stock).toEqual({ status: 200, grew: 0, bounded: true });
     expect(lean).toEqual(stock);
   });
@@ -650,27 +660,7 @@ describe("push sources (queue.watch's way): the lean writer pushes, tRPC's adapt
   });
 
   it("a client that stops reading gets nothing more pushed until it drains, and leaving ends the source", async () => {
-    const [stock, lean] = await both(async (target) => {
-      pushed = 0;
-      closed.length = 0;
-      const req = httpRequest(`${target.url}/api/trpc/pushFlood`, { headers: { accept: "text/event-stream" } });
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        req.once("response", resolve);
-        req.once("error", reject);
-        req.end();
-      });
-      res.pause();
-      await sleep(800);
-      const settled = pushed;
-      await sleep(500);
-      const grew = pushed - settled;
-      // Reading again drains the socket: the source is resumed.
-      res.resume();
-      await until(() => pushed > settled + 10);
-      req.destroy();
-      await until(() => closed.includes("pushFlood"));
-      return { status: res.statusCode, grew, bounded: settled < 2_000 };
-    });
+    const [stock, lean] = await both((target) => flood(target, "/pushFlood", () => pushed, "pushFlood", true));
     expect(stock).toEqual({ status: 200, grew: 0, bounded: true });
     expect(lean).toEqual(stock);
   });
