@@ -4,7 +4,10 @@
  *   stock:  tRPC's node adapter (what the API's lean handler used to hand subscriptions to),
  *   direct: node:http calling the procedure through createCaller and writing the SSE frames itself,
  *   lean:   the API's lean handler (packages/api/src/http/sse.ts), from packages/api/dist: it is
- *           skipped when the API is not built (`npm run build -w @quickdeal/api`).
+ *           skipped when the API is not built (`npm run build -w @quickdeal/api`);
+ *   push:   the lean handler again, with a subscription that is also a push source
+ *           (packages/api/src/push-source.ts, as queue.watch is): the writer pushes each frame from
+ *           the broadcast itself instead of stepping a generator.
  * The server runs in a child process; this process holds the streams and broadcasts ticks.
  *
  *   node bench/dist/micro/sse-cost.js [--watchers 2000] [--ticks 10] [--interval-ms 1000]
@@ -27,16 +30,37 @@ import { SseParser } from "../loadgen/sse.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 import { memStatus } from "../run/procs.js";
 
-type Mode = "stock" | "direct" | "lean";
+type Mode = "stock" | "direct" | "lean" | "push";
 
 // Only the HTTP layer of the built API, not its services (keeps the server's RSS comparable).
 const LEAN_HTTP = join(ROOT, "packages/api/dist/http/index.js");
+const PUSH_SOURCE = join(ROOT, "packages/api/dist/push-source.js");
+type PushSink = { next(value: unknown): boolean; done(): void; fail(err: unknown): void };
+type PushModule = { PUSH: symbol };
 type LeanModule = {
   createLeanHandler(opts: { router: unknown; basePath?: string }): (req: IncomingMessage, res: ServerResponse) => void;
 };
 
 // ------------------------------------------------------------------ server (child process)
-function buildRouter() {
+/** About the size of a TicketStatus. */
+function statusOf(id: number, version: number) {
+  return {
+    ticket: `v1.${id}.${"x".repeat(120)}`,
+    productId: 7,
+    seq: id,
+    state: "WAITING",
+    ahead: id - version,
+    etaSec: 42,
+    stockLeft: 1000 - version,
+    admitted: 200,
+    capacity: 200,
+    expiresAt: null,
+    orderId: null,
+    version: `W:${id - version}:42:${1000 - version}:200`,
+  };
+}
+
+function buildRouter(PUSH?: symbol) {
   // The API's SSE settings (packages/api/src/trpc.ts).
   const t = initTRPC.create({ isDev: false, sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } } });
   const listeners = new Set<() => void>();
@@ -55,21 +79,7 @@ function buildRouter() {
         while (!signal?.aborted) {
           if (dirty) {
             dirty = false;
-            // About the size of a TicketStatus.
-            const status = {
-              ticket: `v1.${input.id}.${"x".repeat(120)}`,
-              productId: 7,
-              seq: input.id,
-              state: "WAITING",
-              ahead: input.id - version,
-              etaSec: 42,
-              stockLeft: 1000 - version,
-              admitted: 200,
-              capacity: 200,
-              expiresAt: null,
-              orderId: null,
-              version: `W:${input.id - version}:42:${1000 - version}:200`,
-            };
+            const status = statusOf(input.id, version);
             yield tracked(status.version, status);
           }
           await new Promise<void>((resolve) => {
@@ -83,9 +93,48 @@ function buildRouter() {
       }
     }),
   });
+  // The same stream as `watch`, also pushable: the lean writer hands it a sink, others iterate it.
+  const pushRouter = t.router({
+    watch: t.procedure.input(z.object({ id: z.number().int() })).subscription(({ input, signal }) => {
+      return {
+        async *[Symbol.asyncIterator]() {
+          yield* (await t.createCallerFactory(router)({}, { signal }).watch(input)) as AsyncIterable<unknown>;
+        },
+        ...(PUSH
+          ? {
+              [PUSH](sink: PushSink) {
+                let full = false;
+                let dirty = false;
+                const send = () => {
+                  const status = statusOf(input.id, version);
+                  full = !sink.next(tracked(status.version, status));
+                };
+                const listener = () => {
+                  if (full) dirty = true;
+                  else send();
+                };
+                listeners.add(listener);
+                send();
+                return {
+                  resume() {
+                    full = false;
+                    if (dirty) {
+                      dirty = false;
+                      send();
+                    }
+                  },
+                  stop: () => listeners.delete(listener),
+                };
+              },
+            }
+          : {}),
+      };
+    }),
+  });
   return {
     t,
     router,
+    pushRouter,
     tick() {
       version++;
       for (const l of listeners) l();
@@ -94,9 +143,12 @@ function buildRouter() {
 }
 
 async function serve(mode: Mode): Promise<void> {
-  const { t, router, tick } = buildRouter();
+  const PUSH = mode === "push" ? ((await import(pathToFileURL(PUSH_SOURCE).href)) as PushModule).PUSH : undefined;
+  const { t, router, pushRouter, tick } = buildRouter(PUSH);
   const lean =
-    mode === "lean" ? ((await import(pathToFileURL(LEAN_HTTP).href)) as LeanModule).createLeanHandler({ router }) : null;
+    mode === "lean" || mode === "push"
+      ? ((await import(pathToFileURL(LEAN_HTTP).href)) as LeanModule).createLeanHandler({ router: mode === "push" ? pushRouter : router })
+      : null;
   const server = lean
     ? createServer(lean)
     : mode === "stock"
@@ -228,6 +280,7 @@ async function main(): Promise<void> {
   const results: Measured[] = [];
   const modes: Mode[] = ["stock", "direct"];
   if (existsSync(LEAN_HTTP)) modes.push("lean");
+  if (existsSync(LEAN_HTTP) && existsSync(PUSH_SOURCE)) modes.push("push");
   else console.log(`lean    skipped: ${LEAN_HTTP} is missing (build the API first)`);
   for (const mode of modes) {
     const r = await measure(mode, watchers, ticks, intervalMs);
