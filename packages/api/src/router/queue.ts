@@ -61,31 +61,19 @@ function watchStream(queue: Queue, ticket: string, userId: string, lastEventId: 
   return {
     async *[Symbol.asyncIterator]() {
       try {
-        let skip = lastEventId;
+        const seen = alreadySeen(lastEventId);
         for await (const status of queue.watch(ticket, userId, signal)) {
-          if (skip !== null && status.version === skip) {
-            skip = null;
-            continue;
-          }
-          skip = null;
-          yield tracked(status.version, status);
+          if (!seen(status)) yield tracked(status.version, status);
         }
       } catch (err) {
         throw asTRPCError(err);
       }
     },
     [PUSH](sink) {
-      let skip = lastEventId;
+      const seen = alreadySeen(lastEventId);
       try {
         return queue.follow(ticket, userId, {
-          next(status) {
-            if (skip !== null && status.version === skip) {
-              skip = null;
-              return true;
-            }
-            skip = null;
-            return sink.next(tracked(status.version, status));
-          },
+          next: (status) => seen(status) || sink.next(tracked(status.version, status)),
           done: () => sink.done(),
           fail: (err) => sink.fail(asTRPCError(err)),
         });
@@ -94,5 +82,15 @@ function watchStream(queue: Queue, ticket: string, userId: string, lastEventId: 
         return { resume() {}, stop() {} };
       }
     },
+  };
+}
+
+/** True for the first status only, when it is the one the client already has (its lastEventId). */
+function alreadySeen(lastEventId: string | null): (status: TicketStatus) => boolean {
+  let skip = lastEventId;
+  return (status) => {
+    const seen = skip !== null && status.version === skip;
+    skip = null;
+    return seen;
   };
 }
