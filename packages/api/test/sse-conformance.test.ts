@@ -665,3 +665,44 @@ describe("push sources (queue.watch's way): the lean writer pushes, tRPC's adapt
     expect(lean).toEqual(stock);
   });
 });
+
+describe("push sources: nothing thrown back into the source", () => {
+  it("a value that cannot be sent, with an error formatter that fails too, just ends the stream", async () => {
+    const broken = initTRPC.create({
+      isDev: false,
+      errorFormatter() {
+        throw new Error("the formatter broke");
+      },
+    });
+    const thrown: unknown[] = [];
+    const brokenRouter = broken.router({
+      s: broken.procedure.subscription(
+        (): PushSource<unknown> => ({
+          async *[Symbol.asyncIterator]() {},
+          [PUSH](sink) {
+            try {
+              // BigInt does not serialise: the frame fails, then so does its error frame.
+              sink.next({ id: 10n });
+              sink.fail(new Error("and then this"));
+            } catch (err) {
+              thrown.push(err);
+            }
+            return { resume() {}, stop() {} };
+          },
+        }),
+      ),
+    });
+    const server = createApiServer({ handler: createLeanHandler({ router: brokenRouter }) });
+    const url = `http://127.0.0.1:${await listen(server, 0)}`;
+    try {
+      const res = await fetch(`${url}/api/trpc/s`, { headers: { accept: "text/event-stream" } });
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text.startsWith("event: connected\n")).toBe(true);
+      expect(text).not.toContain("10");
+      expect(thrown).toEqual([]);
+    } finally {
+      await closeServer(server, 500);
+    }
+  });
+});

@@ -215,6 +215,17 @@ export function createSseWriter(opts: {
       return over;
     }
 
+    // The sink is called from the source's own loop (a room's pass over its watchers): nothing here
+    // may throw into it, not even an error formatter that fails.
+    const failWith = (cause: unknown) => {
+      let last = "";
+      try {
+        last = errorFrame(call, cause);
+      } catch {
+        // the stream just ends
+      }
+      finish(last);
+    };
     const sink: PushSink<unknown> = {
       next(value) {
         if (stopped) return false;
@@ -223,7 +234,7 @@ export function createSseWriter(opts: {
           frame = frameOf(value, stream);
         } catch (cause) {
           // A value that did not serialise ends the stream, as in pump.
-          finish(errorFrame(call, cause));
+          failWith(cause);
           return false;
         }
         ping?.refresh();
@@ -234,7 +245,7 @@ export function createSseWriter(opts: {
       fail(cause) {
         if (stopped) return;
         if (isAbortError(cause)) finish("");
-        else finish(errorFrame(call, cause));
+        else failWith(cause);
       },
     };
     handle = source[PUSH](sink);
