@@ -72,7 +72,7 @@ export class TicketWatcher implements WatchHandle {
   private sentAt = 0;
   private loading = false;
   private ended = false;
-  /** Wakes at the end of a hold, or after IDLE_RECHECK_MS (created once, re-armed with refresh). */
+  /** Wakes at the end of a hold, or after IDLE_RECHECK_MS; re-armed with refresh() while the delay stays the same. */
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   /** A wake put off until the ticket's record may be read again. */
@@ -225,7 +225,7 @@ export class TicketWatcher implements WatchHandle {
     }
   }
 
-  /** One timer per watcher for its whole life: re-armed, not re-made, on every wait. */
+  /** One timer per watcher: the idle wait re-arms it; only a hold, whose delay differs each time, makes a new one. */
   private arm(): void {
     const delay = this.holdUntil ? Math.max(0, this.holdUntil - Date.now()) : IDLE_RECHECK_MS;
     if (this.timer && this.timerAt === delay) {
