@@ -20,6 +20,7 @@ import {
 } from "@trpc/server/http";
 import type { TRPCResponse } from "@trpc/server/rpc";
 import { ABORTED, type BodyOutcome, readBody, TOO_LARGE } from "./body.js";
+import { hostOf, isClosed, isGone } from "./compat.js";
 import { type CorsOptions, createCors } from "./cors.js";
 import { assignRequestId } from "./request-id.js";
 import { createSseWriter } from "./sse.js";
@@ -122,7 +123,7 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
     let url: URL;
     try {
       const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
-      url = new URL(req.url ?? "/", `${secure ? "https:" : "http:"}//${req.headers.host ?? "localhost"}`);
+      url = new URL(req.url ?? "/", `${secure ? "https:" : "http:"}//${hostOf(req) ?? "localhost"}`);
     } catch {
       return null;
     }
@@ -346,7 +347,7 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
 
   function send(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders) {
     // The client left while the procedure ran: nobody to answer.
-    if (res.destroyed) return;
+    if (isGone(res)) return;
     headers["content-type"] = "application/json";
     headers.vary = vary;
     headers["content-length"] = Buffer.byteLength(body);
@@ -418,7 +419,7 @@ class RequestAbort {
     if (controller === undefined) {
       const c = new AbortController();
       const res = this.#res;
-      if (!res.closed) {
+      if (!isClosed(res)) {
         res.once("close", () => {
           if (!res.writableEnded) c.abort();
         });

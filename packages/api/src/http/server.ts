@@ -1,4 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import { acceptH2c, h2cOf } from "./h2c.js";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -11,19 +13,45 @@ export interface ApiServerOptions {
   routes?: Record<string, RouteHandler>;
   /** How long an idle keep-alive connection is kept. */
   keepAliveTimeoutMs?: number;
+  /**
+   * HTTP/2 without TLS (h2c, prior knowledge) on the same port, for SSE streams sharing
+   * connections (see h2c.ts). On unless `false`.
+   */
+  h2c?: false | { maxConcurrentStreams?: number };
 }
 
 const NOT_FOUND_BODY = JSON.stringify({ error: { message: "Not found", code: "NOT_FOUND" } });
 
 /**
  * A node:http server for the API process: `basePath` and below go to the tRPC handler, the extra
- * routes by exact path, everything else is a JSON 404.
+ * routes by exact path, everything else is a JSON 404. HTTP/2 (h2c) connections on the same port
+ * get the same routes.
  */
 export function createApiServer(opts: ApiServerOptions): Server {
   const base = `/${(opts.basePath ?? "/api/trpc").replace(/^\/+|\/+$/g, "")}`;
   const prefix = `${base}/`;
   const routes = new Map(Object.entries(opts.routes ?? {}));
   const keepAliveTimeout = opts.keepAliveTimeoutMs ?? 65_000;
+
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (pathname === base || pathname.startsWith(prefix)) {
+      opts.handler(req, res);
+      return;
+    }
+    const route = routes.get(pathname);
+    if (route) {
+      route(req, res);
+      return;
+    }
+    res.writeHead(404, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(NOT_FOUND_BODY),
+    });
+    res.end(NOT_FOUND_BODY);
+  };
 
   const server = createServer(
     {
@@ -39,26 +67,17 @@ export function createApiServer(opts: ApiServerOptions): Server {
       keepAliveInitialDelay: 30_000,
       noDelay: true,
     },
-    (req, res) => {
-      const url = req.url ?? "/";
-      const q = url.indexOf("?");
-      const pathname = q === -1 ? url : url.slice(0, q);
-      if (pathname === base || pathname.startsWith(prefix)) {
-        opts.handler(req, res);
-        return;
-      }
-      const route = routes.get(pathname);
-      if (route) {
-        route(req, res);
-        return;
-      }
-      res.writeHead(404, {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(NOT_FOUND_BODY),
-      });
-      res.end(NOT_FOUND_BODY);
-    },
+    dispatch,
   );
+  if (opts.h2c !== false) {
+    // The handlers use only what node:http2's compatibility objects share with node:http's
+    // (compat.ts names the few differences they check).
+    acceptH2c(server, dispatch as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void, {
+      maxConcurrentStreams: opts.h2c?.maxConcurrentStreams,
+      idleTimeoutMs: keepAliveTimeout,
+      firstBytesTimeoutMs: 20_000,
+    });
+  }
   return server;
 }
 
@@ -82,8 +101,12 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     // Keep-alive connections that finish their request after close() stay open until their idle
     // timeout, so sweep idle ones until the server is empty.
+    const h2c = h2cOf(server);
     const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      h2c?.destroy();
+    }, graceMs);
     sweeper.unref();
     timer.unref();
     server.close(() => {
@@ -92,5 +115,7 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
       resolve();
     });
     server.closeIdleConnections();
+    // GOAWAY: HTTP/2 clients open no new streams here; a connection closes when its last one ends.
+    h2c?.close();
   });
 }

@@ -8,6 +8,7 @@ import {
 } from "@trpc/server";
 import type { HTTPErrorHandler } from "@trpc/server/http";
 import { isObservable, observableToAsyncIterable } from "@trpc/server/observable";
+import { isGone, isHttp2 } from "./compat.js";
 import { PUSH, type PushHandle, type PushSink, type PushSource, isPushSource } from "../push-source.js";
 
 /**
@@ -125,13 +126,15 @@ export function createSseWriter(opts: {
       failure = error;
     }
 
-    if (res.destroyed) {
+    if (isGone(res)) {
       // Gone while the procedure ran: a generator (or a source) that never started has nothing to clean up.
       if (iterable) close(iterable[Symbol.asyncIterator]());
       return;
     }
     const headers = call.headers;
     Object.assign(headers, SSE_HEADERS);
+    // HTTP/2 forbids it (node drops it with a warning).
+    if (isHttp2(req)) delete headers.connection;
     headers.vary = vary;
     // A status set by the context or a procedure wins, as in tRPC's adapter.
     res.writeHead(res.statusCode, headers);
