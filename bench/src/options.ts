@@ -19,6 +19,8 @@ const schema = z.object({
   workers: int(1, 4).default(1),
   /** SSE watchers: the shoppers at the front of the line watch, up to this many. */
   watchers: int(0, 60_000).default(10_000),
+  /** Watchers' SSE streams per HTTP/2 (h2c) connection; 0: HTTP/1.1, one connection each. */
+  sseH2: int(0, 10_000).default(0),
   /** Open-loop join phase: this many joins per second … */
   pacedRate: int(0, 100_000).default(5_000),
   /** … for this many seconds, before the closed-loop (as fast as it goes) join phase. */
@@ -52,6 +54,7 @@ const NUMERIC = [
   "api-workers",
   "workers",
   "watchers",
+  "sse-h2",
   "paced-rate",
   "paced-seconds",
   "baseline-duration",
@@ -75,6 +78,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-workers N      API processes (default: one per core)
   --workers N          admission worker processes (default 1)
   --watchers N         SSE watchers at the front of the line (default 10000)
+  --sse-h2 N           watchers share HTTP/2 (h2c) connections, N streams each (default 0: HTTP/1.1,
+                       a connection per watcher)
   --paced-rate N       joins/s of the open-loop join phase (default 5000; 0 skips it)
   --paced-seconds S    length of the open-loop join phase (default 2)
   --baseline-duration S  seconds of each bare node:http measurement (default 5)

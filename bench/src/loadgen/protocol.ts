@@ -23,7 +23,7 @@ export type PhaseRequest =
   | { phase: "join-burst" }
   | { phase: "status"; durationSec: number }
   /** Opens SSE watchers for shoppers with seq ≤ watchUpTo and polls for seq ≤ pollUpTo; replies once all watchers got their first event. */
-  | { phase: "sale-open"; watchUpTo: number; pollUpTo: number; thinkMs: number; pollMs: number; pollMaxMs: number; openConcurrency: number }
+  | { phase: "sale-open"; watchUpTo: number; pollUpTo: number; thinkMs: number; pollMs: number; pollMaxMs: number; openConcurrency: number; sseH2: number }
   /** Ends the sale: closes watchers and pollers, returns what happened. */
   | { phase: "sale-close" };
 

@@ -5,7 +5,8 @@ import { jitter, withLimit } from "./drive.js";
 import type { PublishTimes } from "./publish-times.js";
 import type { Recorder } from "./recorder.js";
 import type { SseEvent } from "./sse.js";
-import { openSse, type SseStream } from "./sse-client.js";
+import { openSse, type SseEnd } from "./sse-client.js";
+import { H2SseConnections } from "./sse-h2-client.js";
 import { type TrpcHttp, timed } from "./trpc.js";
 
 /** The fields of the API's TicketStatus the shoppers act on. */
@@ -33,6 +34,14 @@ export interface SaleParams {
   pollMs: number;
   pollMaxMs: number;
   openConcurrency: number;
+  /** Streams per HTTP/2 connection; 0: HTTP/1.1, a socket per stream. */
+  sseH2: number;
+}
+
+/** What the sale needs of a watcher stream, over either protocol. */
+interface WatchStream {
+  readonly done: Promise<SseEnd>;
+  close(): void;
 }
 
 /**
@@ -47,7 +56,9 @@ export class Sale {
   private readonly host: string;
   private readonly port: number;
   /** Open watcher streams: the one "sale over" listener closes them all. */
-  private readonly streams = new Set<SseStream>();
+  private readonly streams = new Set<WatchStream>();
+  /** The HTTP/2 connections the watchers share, when they do (`sseH2`). */
+  private h2: H2SseConnections | null = null;
   private open = 0;
   /** Observations made before this process saw the matching snapshot: resolved at the end. */
   private pending: [number, number, "sseUpdate" | "sseAdmitNotice"][] = [];
@@ -73,6 +84,7 @@ export class Sale {
     setMaxListeners(0, this.abort.signal);
     this.abort.signal.addEventListener("abort", () => {
       for (const s of this.streams) s.close();
+      this.h2?.close();
     });
   }
 
@@ -87,6 +99,7 @@ export class Sale {
     });
     // Front of the line first, as real shoppers who joined first would be watching first.
     watch.sort((a, b) => (this.shoppers[a]?.seq ?? 0) - (this.shoppers[b]?.seq ?? 0));
+    if (p.sseH2 > 0) this.h2 = new H2SseConnections(`http://${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`, p.sseH2);
     for (const i of poll) this.tasks.push(this.poll(i, p));
     const started = performance.now();
     await withLimit(watch, p.openConcurrency, async (i) => {
@@ -99,6 +112,7 @@ export class Sale {
     });
     this.rec.extra.watchOpenMs = Math.round(performance.now() - started);
     this.rec.extra.watchers = watch.length;
+    if (this.h2) this.rec.extra.h2Connections = this.h2.connections;
     this.rec.extra.pollers = poll.length;
   }
 
@@ -179,16 +193,15 @@ export class Sale {
       const input: { ticket: string; lastEventId?: string } = lastEventId ? { ticket: s.ticket, lastEventId } : { ticket: s.ticket };
       started = performance.now();
       counted = false;
-      const stream = openSse({
-        host: this.host,
-        port: this.port,
+      const how = {
         path: `/api/trpc/queue.watch?input=${encodeURIComponent(JSON.stringify(input))}`,
         headers: { authorization: `Bearer ${s.token}` },
         // SSE bodies have no timeout (the server pings every 10 s); the headers do.
         headersTimeoutMs: 30_000,
         onOpen,
         onEvent,
-      });
+      };
+      const stream: WatchStream = this.h2 ? this.h2.open(how) : openSse({ host: this.host, port: this.port, ...how });
       this.streams.add(stream);
       const end = await stream.done;
       this.streams.delete(stream);

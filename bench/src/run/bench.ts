@@ -264,6 +264,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
           pollMs: opts.pollMs,
           pollMaxMs: opts.pollMaxMs,
           openConcurrency: 200,
+          sseH2: opts.sseH2,
         }),
       ),
     );
