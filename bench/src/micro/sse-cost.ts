@@ -7,7 +7,8 @@
  *           skipped when the API is not built (`npm run build -w @quickdeal/api`);
  *   push:   the lean handler again, with a subscription that is also a push source
  *           (packages/api/src/push-source.ts, as queue.watch is): the writer pushes each frame from
- *           the broadcast itself instead of stepping a generator.
+ *           the broadcast itself instead of stepping a generator;
+ *   push-h2: push again, the streams over HTTP/2 without TLS (node:http2), 100 to a connection.
  * The server runs in a child process; this process holds the streams and broadcasts ticks.
  *
  *   node bench/dist/micro/sse-cost.js [--watchers 2000] [--ticks 10] [--interval-ms 1000]
@@ -17,6 +18,7 @@ import { fork } from "node:child_process";
 import { once, setMaxListeners } from "node:events";
 import { mkdir, writeFile } from "node:fs/promises";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { type ClientHttp2Session, type Http2ServerRequest, type Http2ServerResponse, connect as h2connect, createServer as createH2Server } from "node:http2";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { existsSync } from "node:fs";
@@ -30,7 +32,9 @@ import { SseParser } from "../loadgen/sse.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 import { memStatus } from "../run/procs.js";
 
-type Mode = "stock" | "direct" | "lean" | "push";
+type Mode = "stock" | "direct" | "lean" | "push" | "push-h2";
+/** Streams per connection in push-h2 mode. */
+const H2_STREAMS = 100;
 
 // Only the HTTP layer of the built API, not its services (keeps the server's RSS comparable).
 const LEAN_HTTP = join(ROOT, "packages/api/dist/http/index.js");
@@ -143,14 +147,18 @@ function buildRouter(PUSH?: symbol) {
 }
 
 async function serve(mode: Mode): Promise<void> {
-  const PUSH = mode === "push" ? ((await import(pathToFileURL(PUSH_SOURCE).href)) as PushModule).PUSH : undefined;
+  const pushing = mode === "push" || mode === "push-h2";
+  const PUSH = pushing ? ((await import(pathToFileURL(PUSH_SOURCE).href)) as PushModule).PUSH : undefined;
   const { t, router, pushRouter, tick } = buildRouter(PUSH);
   const lean =
-    mode === "lean" || mode === "push"
-      ? ((await import(pathToFileURL(LEAN_HTTP).href)) as LeanModule).createLeanHandler({ router: mode === "push" ? pushRouter : router })
+    mode === "lean" || pushing
+      ? ((await import(pathToFileURL(LEAN_HTTP).href)) as LeanModule).createLeanHandler({ router: pushing ? pushRouter : router })
       : null;
   const server = lean
-    ? createServer(lean)
+    ? mode === "push-h2"
+      ? // node's compatibility request/response, as the API's h2c side serves them
+        createH2Server(lean as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void)
+      : createServer(lean)
     : mode === "stock"
       ? createServer(createHTTPHandler({ router, basePath: "/api/trpc/" }))
       : createServer((req, res) => {
@@ -206,7 +214,25 @@ async function measure(mode: Mode, watchers: number, ticks: number, intervalMs: 
     return (await reply)[0] as T;
   };
   const [{ port }] = (await once(child, "message")) as [{ port: number }];
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: watchers, pipelining: 1, bodyTimeout: 0 });
+  const origin = `http://127.0.0.1:${port}`;
+  const pool = new Pool(origin, { connections: watchers, pipelining: 1, bodyTimeout: 0 });
+  const sessions: ClientHttp2Session[] = [];
+  /** The body of one stream: over undici's pool, or a stream on a shared HTTP/2 connection. */
+  const open = async (id: number, path: string): Promise<AsyncIterable<Buffer | string>> => {
+    if (mode !== "push-h2") {
+      const res = await pool.request({ method: "GET", path, headers: { accept: "text/event-stream" }, signal: ac.signal });
+      return res.body;
+    }
+    const k = Math.floor(id / H2_STREAMS);
+    let session = sessions[k];
+    if (!session) {
+      session = sessions[k] = h2connect(origin);
+      session.on("error", () => undefined);
+    }
+    const stream = session.request({ ":path": path, accept: "text/event-stream" }, { signal: ac.signal });
+    stream.on("error", () => undefined);
+    return stream;
+  };
   const ac = new AbortController();
   setMaxListeners(0, ac.signal);
   let connected = 0;
@@ -217,12 +243,12 @@ async function measure(mode: Mode, watchers: number, ticks: number, intervalMs: 
   const lastAt: number[] = [];
   const streams = Array.from({ length: watchers }, async (_, id) => {
     const input = encodeURIComponent(JSON.stringify({ id: id + 1_000_000 }));
-    const res = await pool.request({ method: "GET", path: `/api/trpc/watch?input=${input}`, headers: { accept: "text/event-stream" }, signal: ac.signal });
+    const body = await open(id, `/api/trpc/watch?input=${input}`);
     const parser = new SseParser();
     const decoder = new TextDecoder();
     let first = true;
     try {
-      for await (const chunk of res.body) {
+      for await (const chunk of body) {
         for (const ev of parser.push(decoder.decode(chunk as Buffer, { stream: true }))) {
           if (ev.event !== null) continue;
           if (first) {
@@ -253,6 +279,7 @@ async function measure(mode: Mode, watchers: number, ticks: number, intervalMs: 
   ac.abort();
   await Promise.race([Promise.allSettled(streams), sleep(3000)]);
   await pool.destroy().catch(() => undefined);
+  for (const session of sessions) session.destroy();
   child.kill("SIGTERM");
   const fan = [...Array(ticks).keys()].map((i) => (lastAt[i + 1] ?? Number.NaN) - (tickSentAt[i + 1] ?? 0)).filter(Number.isFinite).sort((a, b) => a - b);
   return {
@@ -280,7 +307,7 @@ async function main(): Promise<void> {
   const results: Measured[] = [];
   const modes: Mode[] = ["stock", "direct"];
   if (existsSync(LEAN_HTTP)) modes.push("lean");
-  if (existsSync(LEAN_HTTP) && existsSync(PUSH_SOURCE)) modes.push("push");
+  if (existsSync(LEAN_HTTP) && existsSync(PUSH_SOURCE)) modes.push("push", "push-h2");
   else console.log(`lean    skipped: ${LEAN_HTTP} is missing (build the API first)`);
   for (const mode of modes) {
     const r = await measure(mode, watchers, ticks, intervalMs);
