@@ -16,6 +16,7 @@ const t = initTRPC.create({ isDev: false, sse: { ping: { enabled: true, interval
 
 /** Subscribers of `feed`, told of each `bump`; `stopped` counts sources a client left. */
 const feed = { listeners: new Set<(n: number) => void>(), stopped: 0 };
+const flooded = { pushed: 0, stopped: false };
 const bump = (n: number) => {
   for (const l of feed.listeners) l(n);
 };
@@ -41,6 +42,30 @@ const router = t.router({
           stop() {
             feed.stopped++;
             feed.listeners.delete(listener);
+          },
+        };
+      },
+    };
+    return source;
+  }),
+  // Pushes 1 KiB values for as long as the stream takes them, again at each resume.
+  flood: t.procedure.subscription(() => {
+    const source: PushSource<unknown> & AsyncIterable<unknown> = {
+      async *[Symbol.asyncIterator]() {},
+      [PUSH](sink) {
+        let live = true;
+        const pump = () => {
+          while (live) {
+            flooded.pushed++;
+            if (!sink.next({ pad: "x".repeat(1024) })) return;
+          }
+        };
+        pump();
+        return {
+          resume: pump,
+          stop() {
+            live = false;
+            flooded.stopped = true;
           },
         };
       },
@@ -210,6 +235,29 @@ describe("h2c on the API port", () => {
     await until(() => streams.slice(1).every((s) => s.text().endsWith("event: return\ndata: \n\n\n")));
     expect(feed.listeners.size).toBe(0);
     expect(session.closed).toBe(false);
+  });
+});
+
+describe("backpressure per HTTP/2 stream", () => {
+  it("a stream its client stops reading stops its source, which resumes when read again", async () => {
+    const stream = session.request({ ":path": "/api/trpc/flood", accept: "text/event-stream" });
+    stream.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = flooded.pushed;
+    await new Promise((r) => setTimeout(r, 500));
+    // Stopped by the stream's flow-control window and the writer's buffer, not by memory.
+    expect(flooded.pushed).toBe(settled);
+    expect(settled).toBeGreaterThan(10);
+    expect(settled).toBeLessThan(1_000);
+    stream.on("data", () => undefined);
+    stream.resume();
+    for (let i = 0; i < 100 && flooded.pushed < settled + 100; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(flooded.pushed).toBeGreaterThanOrEqual(settled + 100);
+    stream.close(constants.NGHTTP2_CANCEL);
+    for (let i = 0; i < 100 && !flooded.stopped; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(flooded.stopped).toBe(true);
+    // The connection serves others meanwhile.
+    expect((await h2(session, "/healthz")).body).toBe("ok\n");
   });
 });
 
