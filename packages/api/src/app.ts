@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { createNodeContextFactory } from "./context.js";
-import { closeServer, createApiServer, createLeanHandler } from "./http/index.js";
+import { closeServer, createApiServer, createLeanHandler, type TlsFiles } from "./http/index.js";
 import { healthRoute, metricsRoute } from "./ops.js";
 import { appRouter } from "./root.js";
 import type { Services } from "./services.js";
@@ -11,7 +11,7 @@ export const API_BASE_PATH = "/api/trpc";
  * The API as a node:http server: the router under /api/trpc through the lean adapter, plus
  * /metrics and /healthz. Used by the process entry (server.ts) and by the tests.
  */
-export function createHttpApp(services: Services): { server: Server; close(): Promise<void> } {
+export function createHttpApp(services: Services, opts: { tls?: TlsFiles } = {}): { server: Server; close(): Promise<void> } {
   const handler = createLeanHandler({
     router: appRouter,
     createContext: createNodeContextFactory(services),
@@ -23,6 +23,7 @@ export function createHttpApp(services: Services): { server: Server; close(): Pr
     handler,
     basePath: API_BASE_PATH,
     routes: { "/metrics": metricsRoute(services), "/healthz": healthRoute(services) },
+    tls: opts.tls,
   });
   return { server, close: () => closeServer(server, 2_000) };
 }

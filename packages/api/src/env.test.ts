@@ -20,4 +20,14 @@ describe("parseEnv", () => {
     expect(parseEnv({ API_ACCEPT: "primary" }).accept).toBe("primary");
     expect(() => parseEnv({ API_ACCEPT: "kernel" })).toThrow(/API_ACCEPT/);
   });
+
+  it("serves TLS only when both the certificate and the key are given", () => {
+    expect(parseEnv({}).tls).toBeUndefined();
+    expect(parseEnv({ API_TLS_CERT_FILE: "/etc/qd/cert.pem", API_TLS_KEY_FILE: "/etc/qd/key.pem" }).tls).toEqual({
+      certFile: "/etc/qd/cert.pem",
+      keyFile: "/etc/qd/key.pem",
+    });
+    expect(() => parseEnv({ API_TLS_CERT_FILE: "/etc/qd/cert.pem" })).toThrow(/set both or neither/);
+    expect(() => parseEnv({ API_TLS_KEY_FILE: "/etc/qd/key.pem" })).toThrow(/set both or neither/);
+  });
 });

@@ -32,6 +32,12 @@ const schema = z.object({
   // Multiplies every rate limit (load tests from one IP raise it; 0 < x).
   RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  // TLS on the API port (PEM files; both or neither): HTTP/2 or HTTP/1.1 by ALPN, no plaintext.
+  API_TLS_CERT_FILE: z.string().min(1).optional(),
+  API_TLS_KEY_FILE: z.string().min(1).optional(),
+}).refine((e) => (e.API_TLS_CERT_FILE === undefined) === (e.API_TLS_KEY_FILE === undefined), {
+  message: "API_TLS_CERT_FILE and API_TLS_KEY_FILE go together: set both or neither",
+  path: ["API_TLS_KEY_FILE"],
 });
 
 export interface ServerEnv {
@@ -43,6 +49,8 @@ export interface ServerEnv {
   workerExecArgv: string[];
   /** Who accepts connections (API_ACCEPT). */
   accept: "primary" | "workers";
+  /** Paths of the TLS certificate and key (API_TLS_CERT_FILE, API_TLS_KEY_FILE), if TLS is on. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 function scaled(limits: RateLimitConfig, scale: number): RateLimitConfig {
@@ -65,6 +73,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     workers: e.API_WORKERS,
     workerExecArgv: e.API_YOUNG_GEN_MB > 0 ? [`--max-semi-space-size=${e.API_YOUNG_GEN_MB}`] : [],
     accept: e.API_ACCEPT,
+    tls: e.API_TLS_CERT_FILE && e.API_TLS_KEY_FILE ? { certFile: e.API_TLS_CERT_FILE, keyFile: e.API_TLS_KEY_FILE } : undefined,
     config: {
       databaseUrl: e.DATABASE_URL,
       redisUrl: e.REDIS_URL,

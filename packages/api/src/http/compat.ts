@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
- * The few places where node:http2's compatibility request/response (what an h2c request reaches
- * the handlers as, see h2c.ts) differ from node:http's in what the handlers read.
+ * The few places where node:http2's compatibility request/response (what an HTTP/2 request reaches
+ * the handlers as, see protocols.ts) differ from node:http's in what the handlers read.
  */
 
 type MaybeH2Response = ServerResponse & { stream?: { destroyed: boolean; closed: boolean } };

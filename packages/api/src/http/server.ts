@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { acceptH2c, h2cOf } from "./h2c.js";
+import { type TlsFiles, acceptHttp2, http2Of } from "./protocols.js";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -14,17 +14,19 @@ export interface ApiServerOptions {
   /** How long an idle keep-alive connection is kept. */
   keepAliveTimeoutMs?: number;
   /**
-   * HTTP/2 without TLS (h2c, prior knowledge) on the same port, for SSE streams sharing
-   * connections (see h2c.ts). On unless `false`.
+   * HTTP/2 on the same port, for SSE streams sharing connections (see protocols.ts): without TLS
+   * (h2c, prior knowledge), or by ALPN when `tls` is given. On unless `false`.
    */
-  h2c?: false | { maxConcurrentStreams?: number };
+  http2?: false | { maxConcurrentStreams?: number };
+  /** Serve TLS only, with this certificate: HTTP/2 or HTTP/1.1 as the client's ALPN asks. */
+  tls?: TlsFiles;
 }
 
 const NOT_FOUND_BODY = JSON.stringify({ error: { message: "Not found", code: "NOT_FOUND" } });
 
 /**
  * A node:http server for the API process: `basePath` and below go to the tRPC handler, the extra
- * routes by exact path, everything else is a JSON 404. HTTP/2 (h2c) connections on the same port
+ * routes by exact path, everything else is a JSON 404. HTTP/2 connections on the same port
  * get the same routes.
  */
 export function createApiServer(opts: ApiServerOptions): Server {
@@ -69,11 +71,13 @@ export function createApiServer(opts: ApiServerOptions): Server {
     },
     dispatch,
   );
-  if (opts.h2c !== false) {
+  if (opts.http2 !== false || opts.tls) {
     // The handlers use only what node:http2's compatibility objects share with node:http's
     // (compat.ts names the few differences they check).
-    acceptH2c(server, dispatch as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void, {
-      maxConcurrentStreams: opts.h2c?.maxConcurrentStreams,
+    acceptHttp2(server, dispatch as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void, {
+      maxConcurrentStreams: opts.http2 ? opts.http2.maxConcurrentStreams : undefined,
+      tls: opts.tls,
+      http2: opts.http2 !== false,
       idleTimeoutMs: keepAliveTimeout,
       firstBytesTimeoutMs: 20_000,
     });
@@ -101,11 +105,11 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     // Keep-alive connections that finish their request after close() stay open until their idle
     // timeout, so sweep idle ones until the server is empty.
-    const h2c = h2cOf(server);
+    const h2 = http2Of(server);
     const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     const timer = setTimeout(() => {
       server.closeAllConnections();
-      h2c?.destroy();
+      h2?.destroy();
     }, graceMs);
     sweeper.unref();
     timer.unref();
@@ -116,6 +120,6 @@ export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
     });
     server.closeIdleConnections();
     // GOAWAY: HTTP/2 clients open no new streams here; a connection closes when its last one ends.
-    h2c?.close();
+    h2?.close();
   });
 }

@@ -1,14 +1,17 @@
-// HTTP/2 over cleartext on the API's port: the same answers as HTTP/1.1, byte for byte, for
-// queries, mutations, errors, the stock adapter's fallback and SSE; many streams on one
-// connection; the first bytes decide the protocol however they arrive; graceful close.
+// HTTP/2 on the API's port, over cleartext and over TLS: the same answers as HTTP/1.1, byte for
+// byte, for queries, mutations, errors, the stock adapter's fallback and SSE; many streams on one
+// connection; the first bytes (or ALPN) decide the protocol however they arrive; graceful close.
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { type Server, request as httpRequest } from "node:http";
 import { type ClientHttp2Session, connect as h2connect, constants } from "node:http2";
 import { type Socket, connect as netConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { initTRPC, tracked } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { acceptH2c } from "../src/http/h2c.js";
+import { acceptHttp2 } from "../src/http/protocols.js";
 import { closeServer, createApiServer, createLeanHandler, listen } from "../src/http/index.js";
 import { PUSH, type PushSource } from "../src/push-source.js";
 
@@ -289,9 +292,9 @@ describe("choosing the protocol by the first bytes", () => {
   });
 
   it("drops a connection that sends nothing", async () => {
-    const bare = createApiServer({ handler: (_req, res) => res.end(), h2c: false });
-    // acceptH2c with a short wait instead of the server's 20 s.
-    acceptH2c(bare, (_req, res) => res.end(), { idleTimeoutMs: 1_000, firstBytesTimeoutMs: 150 });
+    const bare = createApiServer({ handler: (_req, res) => res.end(), http2: false });
+    // acceptHttp2 with a short wait instead of the server's 20 s.
+    acceptHttp2(bare, (_req, res) => res.end(), { idleTimeoutMs: 1_000, firstBytesTimeoutMs: 150 });
     const barePort = await listen(bare, 0);
     const socket = netConnect(barePort, "127.0.0.1");
     const started = Date.now();
@@ -331,5 +334,81 @@ describe("closing a server with HTTP/2 clients", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
     expect(sse.destroyed || sse.closed).toBe(true);
     client.destroy();
+  });
+});
+
+describe("TLS on the API port", () => {
+  // A self-signed certificate for localhost and 127.0.0.1, for these tests only.
+  const cert = readFileSync(new URL("./fixtures/localhost-cert.pem", import.meta.url));
+  const key = readFileSync(new URL("./fixtures/localhost-key.pem", import.meta.url));
+  let secure: Server;
+  let securePort: number;
+  beforeAll(async () => {
+    secure = createApiServer({ handler: createLeanHandler({ router }), tls: { cert, key } });
+    securePort = await listen(secure, 0);
+  });
+  afterAll(() => closeServer(secure, 200));
+
+  const hello = `/api/trpc/hello?input=${encodeURIComponent(JSON.stringify({ name: "tls" }))}`;
+  const count = `/api/trpc/count?input=${encodeURIComponent(JSON.stringify({ to: 2 }))}`;
+
+  function https1(path: string, headers: Record<string, string> = {}): Promise<Answer & { alpn: string | false | null }> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest({ host: "127.0.0.1", port: securePort, path, ca: cert, headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          body += c;
+        });
+        const alpn = (res.socket as { alpnProtocol?: string | false }).alpnProtocol ?? null;
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, alpn }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it("speaks HTTP/2 to a client whose ALPN offers it, HTTP/1.1 to one without ALPN, with the same answers", async () => {
+    const client = h2connect(`https://localhost:${securePort}`, { ca: cert });
+    await once(client, "connect");
+    expect(client.alpnProtocol).toBe("h2");
+    const [a, b] = [await https1(hello), await h2(client, hello)];
+    // node:https offers no ALPN
+    expect(a.alpn).toBe(false);
+    expect(comparable(b)).toEqual(comparable(a));
+    expect(b.body).toBe('{"result":{"data":"hi tls"}}');
+    const headers = { accept: "text/event-stream" };
+    const [sa, sb] = [await https1(count, headers), await h2(client, count, { headers })];
+    expect(sb.body).toBe(sa.body);
+    expect(sb.body).toContain('data: 2\n\n\n');
+    client.close();
+  });
+
+  it("serves no plaintext: an HTTP/1.1 or h2c connection is closed unanswered", async () => {
+    for (const first of ["GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"]) {
+      const socket = netConnect(securePort, "127.0.0.1");
+      let answered = 0;
+      socket.on("data", (c: Buffer) => {
+        answered += c.length;
+      });
+      socket.on("error", () => undefined);
+      socket.write(first);
+      await once(socket, "close");
+      expect(answered).toBe(0);
+    }
+  });
+
+  it("drops a failed handshake and goes on serving", async () => {
+    // Not trusted: the client refuses the self-signed certificate.
+    const refused = tlsConnect({ host: "127.0.0.1", port: securePort, servername: "localhost" });
+    const [err] = (await once(refused, "error")) as [Error & { code?: string }];
+    expect(err.code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+    // A TLS record header followed by garbage.
+    const garbage = netConnect(securePort, "127.0.0.1");
+    garbage.on("error", () => undefined);
+    garbage.resume();
+    garbage.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]));
+    await once(garbage, "close");
+    expect((await https1(hello)).status).toBe(200);
   });
 });
