@@ -153,22 +153,53 @@ export class SseResponseParser implements ResponseHandler {
 }
 
 /**
- * One SSE stream over its own socket. The stream ends exactly once (`done`): non-200 status,
- * the server ending the response, `close()`, or a connection error.
+ * What every watcher stream shares, whatever carries it: it ends exactly once (`done`), with the
+ * first of its endings; `close()` ends it as `closed`; a headers timer, if any, is cleared then.
  */
-export class SseStream {
+export abstract class EndsOnce {
   /** Settles when the stream is over; never rejects. */
   readonly done: Promise<SseEnd>;
   private settle!: (end: SseEnd) => void;
-  private readonly socket: Socket;
-  private readonly parser: SseResponseParser;
-  private timer: NodeJS.Timeout | undefined;
+  protected timer: NodeJS.Timeout | undefined;
   private finished = false;
 
-  constructor(opts: SseOptions) {
+  constructor() {
     this.done = new Promise<SseEnd>((resolve) => {
       this.settle = resolve;
     });
+  }
+
+  /** Ends the stream; it ends as `closed` unless it had already ended. */
+  close(): void {
+    this.finish({ kind: "closed" });
+  }
+
+  protected get ended(): boolean {
+    return this.finished;
+  }
+
+  protected finish(end: SseEnd): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.release();
+    this.settle(end);
+  }
+
+  /** Lets go of the connection or stream (once, at the end). */
+  protected abstract release(): void;
+}
+
+/**
+ * One SSE stream over its own socket. The stream ends exactly once (`done`): non-200 status,
+ * the server ending the response, `close()`, or a connection error.
+ */
+export class SseStream extends EndsOnce {
+  private readonly socket: Socket;
+  private readonly parser: SseResponseParser;
+
+  constructor(opts: SseOptions) {
+    super();
     this.parser = new SseResponseParser({
       onOpen: () => {
         if (this.timer) clearTimeout(this.timer);
@@ -204,18 +235,9 @@ export class SseStream {
     if (opts.headersTimeoutMs) this.timer = setTimeout(() => this.finish({ kind: "error", code: "HEADERS_TIMEOUT" }), opts.headersTimeoutMs);
   }
 
-  /** Closes the socket; the stream ends as `closed` unless it had already ended. */
-  close(): void {
-    this.finish({ kind: "closed" });
-  }
-
-  private finish(end: SseEnd): void {
-    if (this.finished) return;
-    this.finished = true;
+  protected release(): void {
     this.parser.stop();
-    if (this.timer) clearTimeout(this.timer);
     this.socket.destroy();
-    this.settle(end);
   }
 }
 

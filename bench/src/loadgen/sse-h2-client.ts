@@ -1,5 +1,5 @@
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, constants } from "node:http2";
-import type { SseEnd, SseOptions } from "./sse-client.js";
+import { EndsOnce, type SseOptions } from "./sse-client.js";
 import { SseParser } from "./sse.js";
 
 /**
@@ -51,14 +51,9 @@ export class H2SseConnections {
   }
 }
 
-export class H2SseStream {
-  /** Settles when the stream is over; never rejects. */
-  readonly done: Promise<SseEnd>;
-  private settle!: (end: SseEnd) => void;
+export class H2SseStream extends EndsOnce {
   private readonly stream: ClientHttp2Stream;
   private readonly parser = new SseParser();
-  private timer: NodeJS.Timeout | undefined;
-  private finished = false;
   private opened = false;
 
   constructor(
@@ -66,9 +61,7 @@ export class H2SseStream {
     opts: Omit<SseOptions, "host" | "port">,
     private readonly onFinish: () => void,
   ) {
-    this.done = new Promise<SseEnd>((resolve) => {
-      this.settle = resolve;
-    });
+    super();
     this.stream = session.request({ ":path": opts.path, accept: "text/event-stream", ...opts.headers });
     this.stream.setEncoding("utf8");
     this.stream.on("response", (headers) => {
@@ -83,7 +76,7 @@ export class H2SseStream {
       opts.onOpen?.();
     });
     this.stream.on("data", (text: string) => {
-      if (this.finished) return;
+      if (this.ended) return;
       for (const ev of this.parser.push(text)) {
         if (opts.onEvent(ev)) {
           this.finish({ kind: "closed" });
@@ -105,17 +98,9 @@ export class H2SseStream {
     if (opts.headersTimeoutMs) this.timer = setTimeout(() => this.finish({ kind: "error", code: "HEADERS_TIMEOUT" }), opts.headersTimeoutMs);
   }
 
-  /** Resets the stream; it ends as `closed` unless it had already ended. */
-  close(): void {
-    this.finish({ kind: "closed" });
-  }
-
-  private finish(end: SseEnd): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
+  /** Resets the stream (RST_STREAM) unless the server already ended it. */
+  protected release(): void {
     if (!this.stream.closed) this.stream.close();
     this.onFinish();
-    this.settle(end);
   }
 }
