@@ -134,6 +134,22 @@ function writeConfig(k, env) {
   );
 }
 
+/**
+ * JVM options in the three variables of Kafka's own start scripts, so they can be overridden the
+ * same way. C1 only (`TieredStopAtLevel=1`): this broker lives for a dev session, a CI run or a bench,
+ * and with C2 it spent its first minutes compiling on cores it shares with everything else; the
+ * bench measured about half the broker's CPU per join in the first runs after a start, and no more
+ * in later ones (docs/performance.md).
+ */
+export function jvmOptions(env) {
+  const words = (v) => v.split(/\s+/).filter(Boolean);
+  return [
+    ...words(env.KAFKA_HEAP_OPTS ?? "-Xms256m -Xmx512m"),
+    ...words(env.KAFKA_JVM_PERFORMANCE_OPTS ?? "-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1 -Djava.awt.headless=true"),
+    ...words(env.KAFKA_OPTS ?? ""),
+  ];
+}
+
 function java() {
   const j = which("java");
   if (!j) throw new Missing("java not found: apt-get install openjdk-17-jre-headless");
@@ -237,11 +253,7 @@ export async function up(ctx) {
     spawnDetached(
       java(),
       [
-        "-Xms256m",
-        "-Xmx512m",
-        "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20",
-        "-Djava.awt.headless=true",
+        ...jvmOptions(env),
         `-Dlog4j.configuration=file:${k.log4j}`,
         `-Dkafka.logs.dir=${ctx.logs}`,
         "-cp",
