@@ -15,6 +15,10 @@ describe("bench options", () => {
     expect(parseOptions([]).apiAccept).toBeUndefined();
     expect(parseOptions(["--api-accept", "primary"]).apiAccept).toBe("primary");
     expect(() => parseOptions(["--api-accept", "kernel"])).toThrow(UsageError);
+    // And the join log's linger, within what the API's environment takes.
+    expect(parseOptions([]).joinLingerMs).toBeUndefined();
+    expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);
+    expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {

@@ -40,6 +40,8 @@ const schema = z.object({
   apiYoungGenMb: int(0, 1_024).optional(),
   /** API_ACCEPT for the API processes (unset: the API's default). */
   apiAccept: z.enum(["primary", "workers"]).optional(),
+  /** KAFKA_JOIN_LINGER_MS for the API processes (unset: the API's default). */
+  joinLingerMs: int(0, 1_000).optional(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -65,6 +67,7 @@ const NUMERIC = [
   "sale-timeout",
   "million-count",
   "api-young-gen-mb",
+  "join-linger-ms",
 ] as const;
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -93,7 +96,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --million-count N    how many (default 1000000)
   --keep               keep the run's Redis keys and Kafka topic
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
-  --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)`;
+  --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
+  --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

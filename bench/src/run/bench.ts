@@ -185,6 +185,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         RATE_LIMIT_SCALE: "100000",
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
+        ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
       },
       join(paths.logDir, "api.log"),
     );

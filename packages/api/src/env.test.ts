@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { JOIN_LINGER_MS } from "@quickdeal/queue";
 import { parseEnv } from "./env.js";
 
 describe("parseEnv", () => {
@@ -19,6 +20,14 @@ describe("parseEnv", () => {
     expect(parseEnv({}).accept).toBe("workers");
     expect(parseEnv({ API_ACCEPT: "primary" }).accept).toBe("primary");
     expect(() => parseEnv({ API_ACCEPT: "kernel" })).toThrow(/API_ACCEPT/);
+  });
+
+  it("takes the join log's linger in whole milliseconds, the queue's default unless told otherwise", () => {
+    expect(parseEnv({}).config.joinLingerMs).toBe(JOIN_LINGER_MS);
+    expect(parseEnv({ KAFKA_JOIN_LINGER_MS: "0" }).config.joinLingerMs).toBe(0);
+    for (const bad of ["-1", "2.5", "1001", "soon"]) {
+      expect(() => parseEnv({ KAFKA_JOIN_LINGER_MS: bad }), bad).toThrow(/KAFKA_JOIN_LINGER_MS/);
+    }
   });
 
   it("serves TLS only when both the certificate and the key are given", () => {

@@ -58,6 +58,7 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     kafkaBrokers: config.kafka.brokers,
     clientId: config.kafka.clientId,
     topic: config.joinTopic,
+    joinLingerMs: config.joinLingerMs,
     secret: config.authSecret,
     db: dbHandle.db,
     prefix: config.redisPrefix,

@@ -31,6 +31,8 @@ export interface QueueConfig {
    */
   watchMinIntervalMs?: number;
   watchMaxIntervalMs?: number;
+  /** How long a produce request of joins waits for more to ride along (default JOIN_LINGER_MS). */
+  joinLingerMs?: number;
   clientId?: string;
   metrics?: QueueMetrics;
 }
@@ -70,7 +72,7 @@ export class Queue {
       this.metrics.produceBatch.observe(size);
       this.metrics.produceSeconds.observe(sendMs / 1000);
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
-    });
+    }, config.joinLingerMs);
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
     this.watchDeps = {
       on: (productId, listener) => this.rooms.on(productId, listener),

@@ -54,6 +54,21 @@ describe("FIFO", () => {
   });
 });
 
+describe("join log linger", () => {
+  it("holds each produce request for the configured linger, so joins arriving together share it", async () => {
+    h = await harness("linger", { joinLingerMs: 400 });
+    const productId = await insertProduct(testDb(), { stock: 10, initialStock: 10, capacity: 10 });
+    const started = performance.now();
+    const joined = await Promise.all(Array.from({ length: 20 }, () => h!.queue.join(randomUUID(), productId)));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    expect(new Set(joined.map((j) => j.seq)).size).toBe(20);
+    // All twenty rode in one request: the produce-size histogram saw a single batch of 20.
+    const batches = (await h.queue.metrics.produceBatch.get()).values;
+    expect(batches.find((v) => v.metricName?.endsWith("_count"))?.value).toBe(1);
+    expect(batches.find((v) => v.metricName?.endsWith("_sum"))?.value).toBe(20);
+  });
+});
+
 describe("full room", () => {
   it("admits the parked rest of a batch as slots free, and a rebalance meanwhile loses and repeats nobody", async () => {
     h = await harness("parked", { partitions: 2 });

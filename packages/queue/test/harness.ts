@@ -10,14 +10,14 @@ import { randomPrefix, randomTopic, testDb } from "./helpers.js";
 export const SECRET = "queue-test-secret-0123456789-abcdef";
 
 /** A queue (API side) and any number of in-process workers on a private prefix, topic and group. */
-export async function harness(name: string, opts: { brokers?: string[]; graceSec?: number; partitions?: number; watchMinIntervalMs?: number; watchMaxIntervalMs?: number } = {}) {
+export async function harness(name: string, opts: { brokers?: string[]; graceSec?: number; partitions?: number; watchMinIntervalMs?: number; watchMaxIntervalMs?: number; joinLingerMs?: number } = {}) {
   const prefix = randomPrefix();
   const topic = randomTopic(name);
   const groupId = `g-${topic}`;
   const brokers = opts.brokers ?? KAFKA_BROKERS;
   const db = testDb();
   await ensureTopic(createKafka(brokers, "test-admin"), topic, opts.partitions ?? 4);
-  const queue = new Queue({ redisUrl: REDIS_URL, kafkaBrokers: brokers, topic, secret: SECRET, db, prefix, heartbeatGraceSec: opts.graceSec ?? 120, watchMinIntervalMs: opts.watchMinIntervalMs, watchMaxIntervalMs: opts.watchMaxIntervalMs });
+  const queue = new Queue({ redisUrl: REDIS_URL, kafkaBrokers: brokers, topic, secret: SECRET, db, prefix, heartbeatGraceSec: opts.graceSec ?? 120, watchMinIntervalMs: opts.watchMinIntervalMs, watchMaxIntervalMs: opts.watchMaxIntervalMs, joinLingerMs: opts.joinLingerMs });
   await queue.start();
   const workers: Awaited<ReturnType<typeof startWorker>>[] = [];
   return {
