@@ -137,9 +137,9 @@ function writeConfig(k, env) {
 /**
  * JVM options in the three variables of Kafka's own start scripts, so they can be overridden the
  * same way. C1 only (`TieredStopAtLevel=1`): this broker lives for a dev session, a CI run or a bench,
- * and with C2 it spent its first minutes compiling on cores it shares with everything else; the
- * bench measured about half the broker's CPU per join in the first runs after a start, and no more
- * in later ones (docs/performance.md).
+ * and with C2 it spent its first minutes compiling on cores it shares with everything else; with
+ * C1 the bench measured about 40 % less broker CPU per join in the first run after a start, and
+ * less in every later run it measured (docs/performance.md).
  */
 export function jvmOptions(env) {
   const words = (v) => v.split(/\s+/).filter(Boolean);

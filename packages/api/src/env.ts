@@ -11,8 +11,8 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().min(1).default("127.0.0.1:9092"),
   KAFKA_JOIN_TOPIC: z.string().min(1).default("quickdeal.joins"),
   KAFKA_JOIN_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
-  // How long a produce request of joins waits for more joins to ride along (ms): longer costs the
-  // broker and kafkajs fewer requests per join, shorter answers sooner when the machine is idle.
+  // How long a produce request of joins waits for more joins to ride along (ms): longer means fewer
+  // requests (less broker and kafkajs CPU per join), shorter answers sooner joins that wait on each other.
   KAFKA_JOIN_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(JOIN_LINGER_MS),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
     "dev-only-secret-change-me-please-0123456789",
