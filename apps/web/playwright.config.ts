@@ -61,6 +61,8 @@ export default defineConfig({
         API_PORT: String(API_PORT),
         API_HOST: "127.0.0.1",
         API_WORKERS: "1",
+        // Start at once: the suite tests behaviour, not a cold process's speed (warmup.ts).
+        API_WARMUP_SHOPPERS: "0",
         WEB_ORIGIN: WEB_URL,
         // Every shopper in the suite comes from 127.0.0.1: per-IP limits would trip.
         RATE_LIMIT_SCALE: "50",

@@ -22,6 +22,15 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ API_ACCEPT: "kernel" })).toThrow(/API_ACCEPT/);
   });
 
+  it("warms each worker with 3,000 shoppers unless told otherwise; 0 skips it", () => {
+    expect(parseEnv({}).warmupShoppers).toBe(3_000);
+    expect(parseEnv({ API_WARMUP_SHOPPERS: "0" }).warmupShoppers).toBe(0);
+    expect(parseEnv({ API_WARMUP_SHOPPERS: "50" }).warmupShoppers).toBe(50);
+    for (const bad of ["-1", "2.5", "100001", "many"]) {
+      expect(() => parseEnv({ API_WARMUP_SHOPPERS: bad }), bad).toThrow(/API_WARMUP_SHOPPERS/);
+    }
+  });
+
   it("takes the join log's linger in whole milliseconds, the queue's default unless told otherwise", () => {
     expect(parseEnv({}).config.joinLingerMs).toBe(JOIN_LINGER_MS);
     expect(parseEnv({ KAFKA_JOIN_LINGER_MS: "0" }).config.joinLingerMs).toBe(0);

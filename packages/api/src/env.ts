@@ -28,6 +28,9 @@ const schema = z.object({
   // first), or the cluster primary, handing each to the next worker over IPC (node:cluster's round
   // robin). Handing over cost ~40 % of a new SSE watcher's API CPU (docs/performance.md).
   API_ACCEPT: z.enum(["primary", "workers"]).default("workers"),
+  // Shoppers each worker plays against itself before it listens (warmup.ts), so the first sale
+  // does not meet unoptimised code; 0 starts at once.
+  API_WARMUP_SHOPPERS: z.coerce.number().int().min(0).max(100_000).default(3_000),
   HEARTBEAT_GRACE_SEC: z.coerce.number().int().min(5).max(3600).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PAYMENT_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -53,6 +56,8 @@ export interface ServerEnv {
   workerExecArgv: string[];
   /** Who accepts connections (API_ACCEPT). */
   accept: "primary" | "workers";
+  /** Shoppers each worker plays against itself before listening (API_WARMUP_SHOPPERS; 0: none). */
+  warmupShoppers: number;
   /** Paths of the TLS certificate and key (API_TLS_CERT_FILE, API_TLS_KEY_FILE), if TLS is on. */
   tls?: { certFile: string; keyFile: string };
 }
@@ -77,6 +82,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     workers: e.API_WORKERS,
     workerExecArgv: e.API_YOUNG_GEN_MB > 0 ? [`--max-semi-space-size=${e.API_YOUNG_GEN_MB}`] : [],
     accept: e.API_ACCEPT,
+    warmupShoppers: e.API_WARMUP_SHOPPERS,
     tls: e.API_TLS_CERT_FILE && e.API_TLS_KEY_FILE ? { certFile: e.API_TLS_CERT_FILE, keyFile: e.API_TLS_KEY_FILE } : undefined,
     config: {
       databaseUrl: e.DATABASE_URL,

@@ -7,6 +7,7 @@ import { createHttpApp } from "./app.js";
 import { parseEnv } from "./env.js";
 import { listen, runClustered } from "./http/index.js";
 import { createServices } from "./services.js";
+import { warmUp } from "./warmup.js";
 
 const env = parseEnv();
 const tls = env.tls ? { cert: readPem("API_TLS_CERT_FILE", env.tls.certFile), key: readPem("API_TLS_KEY_FILE", env.tls.keyFile) } : undefined;
@@ -24,6 +25,11 @@ function readPem(variable: string, path: string): Buffer {
 async function startWorker() {
   const services = createServices(env.config);
   await services.start();
+  if (env.warmupShoppers > 0) {
+    const report = await warmUp(env.config, { shoppers: env.warmupShoppers }, services.log);
+    if (report.stoppedBy) services.log.warn(report, "warm-up ended early; serving anyway");
+    else services.log.info(report, "warmed up");
+  }
   const app = createHttpApp(services, { tls });
   const port = await listen(app.server, env.port, env.host);
   services.log.info({ port, host: env.host, tls: tls !== undefined }, "api listening");

@@ -40,6 +40,10 @@ export interface Services {
 export interface ServiceOverrides {
   gateway?: PaymentGateway;
   log?: Logger;
+  /** Node's process metrics (event loop, GC, memory) in the registry; off for a second copy in one process. */
+  processMetrics?: boolean;
+  /** Retention of the join topic when this process creates it (ms; Kafka's default otherwise). */
+  topicRetentionMs?: number;
 }
 
 export function createServices(config: ApiConfig, overrides: ServiceOverrides = {}): Services {
@@ -63,7 +67,7 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     db: dbHandle.db,
     prefix: config.redisPrefix,
     heartbeatGraceSec: config.heartbeatGraceSec,
-    metrics: createQueueMetrics(registry, true),
+    metrics: createQueueMetrics(registry, overrides.processMetrics ?? true),
   });
   const redis = queue.redis;
   const products = new ProductCache(dbHandle.db, config.productCacheTtlMs);
@@ -96,7 +100,9 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     async start() {
       await queue.start();
       // Joins need the topic; the worker creates it too, but the API may come up first.
-      await ensureTopic(createKafka(config.kafka.brokers, `${config.kafka.clientId}-admin`), config.joinTopic, config.joinPartitions).catch(
+      const retention = overrides.topicRetentionMs;
+      const topicConfig = retention === undefined ? undefined : { "retention.ms": String(retention) };
+      await ensureTopic(createKafka(config.kafka.brokers, `${config.kafka.clientId}-admin`), config.joinTopic, config.joinPartitions, topicConfig).catch(
         (err: unknown) => log.warn({ err }, "could not check the join topic; joins fail until Kafka answers"),
       );
       subscriber = redis.duplicate();

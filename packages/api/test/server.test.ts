@@ -131,7 +131,9 @@ describe("the standalone process entry (src/server.ts)", () => {
         API_WORKERS: "1",
         // The worker is forked with the flag this turns into: it must start with it.
         API_YOUNG_GEN_MB: "32",
-        LOG_LEVEL: "warn",
+        // A short warm-up: the worker plays these shoppers against itself before it listens.
+        API_WARMUP_SHOPPERS: "25",
+        LOG_LEVEL: "info",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -153,6 +155,9 @@ describe("the standalone process entry (src/server.ts)", () => {
       45_000,
       "the server to answer /healthz",
     );
+    const warmed = output.split("\n").find((line) => line.includes('"msg":"warmed up"'));
+    expect(warmed, output).toBeDefined();
+    expect(JSON.parse(warmed as string)).toMatchObject({ shoppers: 25 });
     const cats = await client({ url }).catalog.categories.query();
     expect(cats.length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));

@@ -12,7 +12,7 @@ export function createKafka(brokers: string[], clientId: string): Kafka {
 }
 
 /** Creates the join topic if missing. KRaft can report "no leader" right after creation: wait for leaders and retry. */
-export async function ensureTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
+export async function ensureTopic(kafka: Kafka, topic: string, partitions: number, config?: Record<string, string>): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -20,7 +20,8 @@ export async function ensureTopic(kafka: Kafka, topic: string, partitions: numbe
       try {
         const topics = await admin.listTopics();
         if (!topics.includes(topic)) {
-          await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+          const configEntries = Object.entries(config ?? {}).map(([name, value]) => ({ name, value }));
+          await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
         }
         const meta = await admin.fetchTopicMetadata({ topics: [topic] });
         if (meta.topics[0]?.partitions.every((p) => p.leader >= 0)) return;

@@ -114,6 +114,8 @@ export async function startBackend(): Promise<Backend> {
       API_PORT: String(port),
       API_HOST: "127.0.0.1",
       API_WORKERS: "1",
+      // Start at once: the suite tests behaviour, not a cold process's speed (warmup.ts).
+      API_WARMUP_SHOPPERS: "0",
       LOG_LEVEL: process.env.KIOSK_TEST_API_LOG ?? "warn",
       PAYMENT_SLOW_MS: "300",
       DB_POOL_SIZE: "5",

@@ -1,0 +1,175 @@
+/**
+ * Warms a worker's hot paths before it takes traffic.
+ *
+ * V8 runs a function unoptimised until it has run often. A fresh API process served its first
+ * ~10,000 joins at ~1.4× the CPU of the next ones, so a sale opening on new processes met a
+ * backlog (docs/performance.md). Before listening, each worker therefore plays a few thousand
+ * shoppers against itself over loopback HTTP: guest sign-in, join, status, mine: the same
+ * router, handler, session, queue, Redis script and Kafka producer code a sale runs. It does so
+ * through a scratch copy of the services with its own Redis key prefix, join topic and metrics
+ * registry, so no shopper, admission worker or dashboard sees it, and its keys are deleted after.
+ */
+import { Agent, request, type Server } from "node:http";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createHttpApp, API_BASE_PATH } from "./app.js";
+import type { ApiConfig, RateLimitConfig } from "./config.js";
+import { createServices } from "./services.js";
+
+export interface WarmupOptions {
+  /** Shoppers to play; each makes four calls. */
+  shoppers: number;
+  /** Calls in flight at once. */
+  concurrency?: number;
+  /** Give up after this long: a slow machine should start, if less warm. */
+  deadlineMs?: number;
+}
+
+export interface WarmupReport {
+  /** Shoppers that went through all four calls. */
+  shoppers: number;
+  ms: number;
+  /** Why it ended early (a failed call, the deadline), if it did. */
+  stoppedBy?: string;
+}
+
+/** The scratch room's product id; it exists only under the scratch prefix. */
+const PRODUCT_ID = 1;
+const DEFAULT_CONCURRENCY = 32;
+const DEFAULT_DEADLINE_MS = 20_000;
+
+/** The topic warm-up joins go to: never consumed, so kept only briefly. */
+export function warmupTopic(joinTopic: string): string {
+  return `${joinTopic}.warmup`;
+}
+
+export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger): Promise<WarmupReport> {
+  const started = performance.now();
+  const prefix = `${config.redisPrefix}:warmup:${process.pid}`;
+  const services = createServices(
+    {
+      ...config,
+      redisPrefix: prefix,
+      joinTopic: warmupTopic(config.joinTopic),
+      joinPartitions: 1,
+      // Every call comes from 127.0.0.1: per-IP limits would stop it, and they are not what is warmed.
+      rateLimits: unlimited(config.rateLimits),
+      dbPoolSize: 1,
+    },
+    { log: log.child({ warmup: true }), processMetrics: false, topicRetentionMs: 60 * 60_000 },
+  );
+  let done = 0;
+  let stoppedBy: string | undefined;
+  const app = createHttpApp(services);
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? DEFAULT_CONCURRENCY });
+  try {
+    await services.start();
+    await services.queue.ensureRoom({
+      productId: PRODUCT_ID,
+      stock: 1_000_000,
+      initialStock: 1_000_000,
+      capacity: 100,
+      checkoutTtlSec: 300,
+      saleStartsAt: new Date(0),
+      saleEndsAt: null,
+      paused: false,
+    });
+    const port = await listenAlone(app.server);
+    const call = caller(port, agent);
+    const deadline = started + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    let next = 0;
+    const lane = async () => {
+      while (next < opts.shoppers && stoppedBy === undefined) {
+        if (performance.now() > deadline) {
+          stoppedBy = "deadline";
+          return;
+        }
+        next++;
+        try {
+          const { token } = (await call("POST", "auth.guest", { transport: "bearer" })) as { token: string };
+          const { ticket } = (await call("POST", "queue.join", { productId: PRODUCT_ID }, token)) as { ticket: string };
+          await call("GET", "queue.status", { ticket }, token);
+          await call("GET", "queue.mine", { productId: PRODUCT_ID }, token);
+          done++;
+        } catch (err) {
+          stoppedBy ??= (err as Error).message;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency ?? DEFAULT_CONCURRENCY }, lane));
+  } catch (err) {
+    stoppedBy ??= (err as Error).message;
+  } finally {
+    agent.destroy();
+    await app.close().catch(() => undefined);
+    await deleteKeys(services.redis, prefix).catch((err: unknown) => log.warn({ err }, "could not delete the warm-up keys"));
+    await services.close().catch(() => undefined);
+  }
+  return { shoppers: done, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
+}
+
+/**
+ * An ephemeral loopback port of this process alone: in a cluster worker a plain listen(0) shares
+ * one port among the workers, and another worker's warm-up would answer (and, closing, reset) ours.
+ */
+function listenAlone(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => {
+      server.off("error", reject);
+      const address = server.address();
+      if (typeof address === "object" && address !== null) resolve(address.port);
+      else reject(new Error("the warm-up server has no port"));
+    });
+  });
+}
+
+function unlimited(limits: RateLimitConfig): RateLimitConfig {
+  const out = { ...limits };
+  for (const k of Object.keys(out) as (keyof RateLimitConfig)[]) out[k] = { ...out[k], points: 1_000_000_000 };
+  return out;
+}
+
+type Call = (method: "GET" | "POST", path: string, input: unknown, token?: string) => Promise<unknown>;
+
+/** A tRPC call over node:http (JSON, no batching), as a non-browser client makes it. */
+function caller(port: number, agent: Agent): Call {
+  return (method, path, input, token) =>
+    new Promise((resolve, reject) => {
+      const json = JSON.stringify(input);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const url = method === "GET" ? `${API_BASE_PATH}/${path}?input=${encodeURIComponent(json)}` : `${API_BASE_PATH}/${path}`;
+      if (method === "POST") headers["content-length"] = String(Buffer.byteLength(json));
+      const req = request({ host: "127.0.0.1", port, method, path: url, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode !== 200) {
+            reject(new Error(`${path} answered ${res.statusCode}: ${body.slice(0, 200)}`));
+            return;
+          }
+          try {
+            resolve((JSON.parse(body) as { result: { data: unknown } }).result.data);
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(method === "POST" ? json : undefined);
+    });
+}
+
+/** UNLINKs every key under the scratch prefix (rooms, tickets, rate-limit counters). */
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== "0");
+}

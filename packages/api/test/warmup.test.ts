@@ -1,0 +1,81 @@
+import { createKafka } from "@quickdeal/queue";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { warmUp, warmupTopic } from "../src/warmup.js";
+import { KAFKA_BROKERS } from "./env.js";
+import { type Api, guest, insertProduct, startApi } from "./harness.js";
+
+const log = pino({ level: "silent" });
+
+async function messagesIn(topic: string): Promise<number> {
+  const admin = createKafka(KAFKA_BROKERS, "warmup-test-admin").admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    if (!topics.includes(topic)) return 0;
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, o) => sum + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function scratchKeys(api: Api): Promise<string[]> {
+  return api.services.redis.keys(`${api.config.redisPrefix}:warmup:*`);
+}
+
+describe("warm-up before a worker listens", () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi("warmup");
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it("plays shoppers through sign-in, join, status and mine where no shopper, worker or metric sees them", async () => {
+    const productId = await insertProduct(api.services, { stock: 5 });
+    const first = await guest(api);
+    expect((await first.client.queue.join.mutate({ productId })).seq).toBe(1);
+    const realTopicBefore = await messagesIn(api.config.joinTopic);
+    const scratchTopicBefore = await messagesIn(warmupTopic(api.config.joinTopic));
+
+    const report = await warmUp(api.config, { shoppers: 60, concurrency: 8 }, log);
+
+    expect(report.stoppedBy).toBeUndefined();
+    expect(report.shoppers).toBe(60);
+    // Its joins went to the scratch topic (a message holds a batch of them), none to the real
+    // one, and its Redis keys are gone.
+    expect(await messagesIn(warmupTopic(api.config.joinTopic))).toBeGreaterThan(scratchTopicBefore);
+    expect(await messagesIn(api.config.joinTopic)).toBe(realTopicBefore);
+    expect(await scratchKeys(api)).toEqual([]);
+    // The real room carries on where it was.
+    const second = await guest(api);
+    expect((await second.client.queue.join.mutate({ productId })).seq).toBe(2);
+    // This process's /metrics counted the two real joins only.
+    const calls = await api.services.metrics.registry.getSingleMetricAsString("qd_api_calls_total");
+    const joins = calls.split("\n").filter((l) => l.includes('path="queue.join"'));
+    expect(joins.map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it("ends early when a call fails (Kafka away), and still cleans up", async () => {
+    const started = Date.now();
+    const report = await warmUp(
+      { ...api.config, kafka: { ...api.config.kafka, brokers: ["127.0.0.1:1"] } },
+      { shoppers: 1_000, concurrency: 4 },
+      log,
+    );
+    expect(report.stoppedBy).toMatch(/queue\.join answered 5\d\d/);
+    expect(report.shoppers).toBe(0);
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(await scratchKeys(api)).toEqual([]);
+  });
+
+  it("stops at its deadline", async () => {
+    const report = await warmUp(api.config, { shoppers: 100_000, concurrency: 4, deadlineMs: 1_500 }, log);
+    expect(report.stoppedBy).toBe("deadline");
+    expect(report.shoppers).toBeGreaterThan(0);
+    expect(report.shoppers).toBeLessThan(100_000);
+    expect(await scratchKeys(api)).toEqual([]);
+  });
+});
