@@ -19,6 +19,9 @@ describe("bench options", () => {
     expect(parseOptions([]).joinLingerMs).toBeUndefined();
     expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);
     expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);
+    expect(parseOptions([]).apiWarmup).toBeUndefined();
+    expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
+    expect(() => parseOptions(["--api-warmup", "-1"])).toThrow(UsageError);
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {

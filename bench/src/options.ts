@@ -42,6 +42,8 @@ const schema = z.object({
   apiAccept: z.enum(["primary", "workers"]).optional(),
   /** KAFKA_JOIN_LINGER_MS for the API processes (unset: the API's default). */
   joinLingerMs: int(0, 1_000).optional(),
+  /** API_WARMUP_SHOPPERS for the API processes (unset: the API's default). */
+  apiWarmup: int(0, 100_000).optional(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -68,6 +70,7 @@ const NUMERIC = [
   "million-count",
   "api-young-gen-mb",
   "join-linger-ms",
+  "api-warmup",
 ] as const;
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -97,7 +100,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep               keep the run's Redis keys and Kafka topic
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
   --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
-  --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)`;
+  --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)
+  --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({

@@ -39,6 +39,8 @@ export interface BenchResult {
     productId: number;
     redisPrefix: string;
     kafkaTopic: string;
+    /** Seconds from starting the API to every worker answering (their warm-up included). */
+    apiReadySec: number;
   };
 
   /** queue.join completed per second, closed loop (as fast as it goes), whole phase. */

@@ -54,6 +54,8 @@ export interface Collected {
   productId: number;
   prefix: string;
   topic: string;
+  /** From starting the API to every worker answering (warm-up included). */
+  apiReadySec: number;
   baselineBefore: MergedPhase;
   baselineAfter: MergedPhase;
   signin: MergedPhase;
@@ -182,6 +184,7 @@ export function buildResult(c: Collected): BenchResult {
       productId: c.productId,
       redisPrefix: c.prefix,
       kafkaTopic: c.topic,
+      apiReadySec: c.apiReadySec,
     },
 
     joinsPerSec: burst?.perSec ?? 0,

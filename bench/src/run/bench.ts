@@ -24,7 +24,7 @@ import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
 import { Loadgens } from "./loadgens.js";
 import { ROOT, codeVersion, load1, machine } from "./machine.js";
-import { type Proc, RssTracker, childrenOf, freePort, freePortBlock, socketCount, startNode, stop, waitForHttp } from "./procs.js";
+import { type Proc, RssTracker, childrenOf, freePort, freePortBlock, listeningCount, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import { PhaseProfiler } from "./inspector.js";
 import type { ProfileSummary } from "./profile.js";
 import { diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
@@ -171,6 +171,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       pids.workers.push(w.pid);
       rss.watch(`queue worker ${i + 1}`, w.pid);
     }
+    const apiStartedAt = performance.now();
     const api = startNode(
       "api",
       [...(await prof(1 + opts.apiWorkers)), API_ENTRY],
@@ -186,6 +187,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
+        ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
       },
       join(paths.logDir, "api.log"),
     );
@@ -194,8 +196,10 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     rss.watch("api", api.pid, true);
     await waitForHttp(`${apiOrigin}/healthz`, 60_000, api);
     for (const [i, port] of workerPorts.entries()) await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, procs[i]);
-    // Every API worker up (the primary answers as soon as the first one listens).
-    for (let i = 0; i < 100 && childrenOf(api.pid).length < opts.apiWorkers; i++) await sleep(100);
+    // Every API worker up: the port answers as soon as the first one listens, and each listens
+    // only after its warm-up; a worker still warming would leave every connection to the others.
+    for (let i = 0; i < 1_200 && listeningCount(apiPort, childrenOf(api.pid)) < opts.apiWorkers; i++) await sleep(100);
+    const apiReadySec = (performance.now() - apiStartedAt) / 1000;
     await sleep(1_000);
     await queue.ensureRoom(productId);
     if (profiler) {
@@ -203,7 +207,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       await profiler.attach(logs, 1 + opts.apiWorkers + opts.workers);
       log(`profiling ${profiler.attached} processes per phase`);
     }
-    log(`API on ${apiOrigin} (${opts.apiWorkers} processes), ${opts.workers} admission worker(s)`);
+    log(`API on ${apiOrigin} (${opts.apiWorkers} processes, all up after ${apiReadySec.toFixed(1)} s), ${opts.workers} admission worker(s)`);
 
     // ---- the crowd arrives
     const signin = mergePhase(await phase("sign-in", () => (gens as Loadgens).run({ phase: "signin" })));
@@ -336,6 +340,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       productId,
       prefix,
       topic,
+      apiReadySec,
       baselineBefore,
       baselineAfter,
       signin,

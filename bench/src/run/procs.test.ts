@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePortBlock } from "./procs.js";
+import { freePortBlock, listeningCount } from "./procs.js";
 
 describe("freePortBlock", () => {
   it("finds consecutive free loopback ports below the ephemeral range", async () => {
@@ -25,5 +25,19 @@ describe("freePortBlock", () => {
     const port = (taken.address() as { port: number }).port;
     await expect(freePortBlock(1, port, port + 1)).rejects.toThrow(/no block of 1 free ports/);
     taken.close();
+  });
+});
+
+describe("listeningCount", () => {
+  it("counts the processes holding the socket that listens on a port", async () => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1");
+    await once(srv, "listening");
+    const port = (srv.address() as { port: number }).port;
+    expect(listeningCount(port, [process.pid])).toBe(1);
+    // A parent that does not hold it (pid 1 here, or unreadable) is not counted.
+    expect(listeningCount(port, [1])).toBe(0);
+    await new Promise((r) => srv.close(r));
+    expect(listeningCount(port, [process.pid])).toBe(0);
   });
 });

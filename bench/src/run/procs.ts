@@ -174,3 +174,43 @@ export function socketCount(pid: number): number {
   }
   return n;
 }
+
+/**
+ * How many of `pids` hold the socket listening on 127.0.0.1:`port` (Linux /proc): a cluster
+ * worker gets the shared listening socket only once it calls listen(), so this counts the
+ * workers that serve.
+ */
+export function listeningCount(port: number, pids: number[]): number {
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is the 10th field
+      const local = f[1];
+      if (local === undefined || f[3] !== "0A") continue;
+      if (Number.parseInt(local.slice(local.indexOf(":") + 1), 16) === port && f[9]) inodes.add(`socket:[${f[9]}]`);
+    }
+  }
+  let n = 0;
+  for (const pid of pids) {
+    try {
+      const holds = readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        } catch {
+          return false;
+        }
+      });
+      if (holds) n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
