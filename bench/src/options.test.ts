@@ -21,7 +21,8 @@ describe("bench options", () => {
     expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);
     expect(parseOptions([]).apiWarmup).toBeUndefined();
     expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
-    expect(() => parseOptions(["--api-warmup", "-1"])).toThrow(UsageError);
+    expect(() => parseOptions(["--api-warmup=-1"])).toThrow(UsageError);
+    expect(() => parseOptions(["--api-warmup", "100001"])).toThrow(UsageError);
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {
