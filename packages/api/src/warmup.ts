@@ -2,8 +2,8 @@
  * Warms a worker's hot paths before it takes traffic.
  *
  * V8 runs a function unoptimised until it has run often. A fresh API process served its first
- * ~10,000 joins at ~1.4× the CPU of the next ones, so a sale opening on new processes met a
- * backlog (docs/performance.md). Before listening, each worker therefore plays a few thousand
+ * 10,000 joins at about a third more CPU per join than the same joins a moment later, so a sale
+ * opening on new processes met a backlog (docs/performance.md, decisions §20). Before listening, each worker therefore plays a few thousand
  * shoppers against itself over loopback HTTP: guest sign-in, join, status, mine: the same
  * router, handler, session, queue, Redis script and Kafka producer code a sale runs. It does so
  * through a scratch copy of the services with its own Redis key prefix, join topic and metrics
@@ -43,6 +43,7 @@ export function warmupTopic(joinTopic: string): string {
   return `${joinTopic}.warmup`;
 }
 
+/** Plays `opts.shoppers` shoppers against a scratch copy of the app; a failed call ends it early (`stoppedBy`). */
 export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger): Promise<WarmupReport> {
   const started = performance.now();
   const prefix = `${config.redisPrefix}:warmup:${process.pid}`;
