@@ -23,6 +23,11 @@ export interface WarmupOptions {
   concurrency?: number;
   /** Give up after this long: a slow machine should start, if less warm. */
   deadlineMs?: number;
+  /**
+   * Keys of earlier warm-ups idle this long are a worker's that died mid-way: deleted first.
+   * A warm-up touches its keys every few ms and lasts at most its deadline.
+   */
+  abandonedAfterSec?: number;
 }
 
 export interface WarmupReport {
@@ -37,6 +42,7 @@ export interface WarmupReport {
 const PRODUCT_ID = 1;
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_DEADLINE_MS = 20_000;
+const DEFAULT_ABANDONED_AFTER_SEC = 600;
 
 /** The topic warm-up joins go to: never consumed, so kept only briefly. */
 export function warmupTopic(joinTopic: string): string {
@@ -65,6 +71,8 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? DEFAULT_CONCURRENCY });
   try {
     await services.start();
+    const swept = await deleteAbandoned(services.redis, `${config.redisPrefix}:warmup:`, opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC);
+    if (swept > 0) log.info({ keys: swept }, "deleted keys an earlier warm-up left behind");
     await services.queue.ensureRoom({
       productId: PRODUCT_ID,
       stock: 1_000_000,
@@ -164,9 +172,41 @@ function caller(port: number, agent: Agent): Call {
     });
 }
 
+/**
+ * UNLINKs keys under `prefix` (every warm-up's) idle for `idleSec` or more: those of a worker that
+ * died mid-warm-up would otherwise stay forever, as rooms have no TTL. Best effort: a Redis whose
+ * eviction policy is LFU has no idle times, and then nothing is swept.
+ */
+async function deleteAbandoned(redis: Redis, prefix: string, idleSec: number): Promise<number> {
+  let cursor = "0";
+  let deleted = 0;
+  try {
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.object("IDLETIME", key);
+      const idle = (await pipeline.exec()) ?? [];
+      const old = keys.filter((_, i) => {
+        const [err, seconds] = idle[i] ?? [];
+        return !err && typeof seconds === "number" && seconds >= idleSec;
+      });
+      if (old.length > 0) deleted += await redis.unlink(...old);
+    } while (cursor !== "0");
+  } catch {
+    // Sweeping is housekeeping: the warm-up goes on without it.
+  }
+  return deleted;
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, "\\$&");
+}
+
 /** UNLINKs every key under the scratch prefix (rooms, tickets, rate-limit counters). */
 async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}:*`;
+  const pattern = `${escapeGlob(prefix)}:*`;
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);

@@ -71,6 +71,23 @@ describe("warm-up before a worker listens", () => {
     expect(await scratchKeys(api)).toEqual([]);
   });
 
+  it("first deletes what a warm-up that died mid-way left behind, not what a running one holds", async () => {
+    const redis = api.services.redis;
+    const abandoned = `${api.config.redisPrefix}:warmup:999991:{p:1}:room`;
+    const running = `${api.config.redisPrefix}:warmup:999992:{p:1}:room`;
+    await redis.hset(abandoned, "seq", "3000");
+    // Idle times count in whole seconds.
+    await new Promise((r) => setTimeout(r, 2_200));
+    await redis.hset(running, "seq", "12");
+
+    const report = await warmUp(api.config, { shoppers: 5, concurrency: 2, abandonedAfterSec: 2 }, log);
+
+    expect(report.stoppedBy).toBeUndefined();
+    expect(await redis.exists(abandoned)).toBe(0);
+    expect(await redis.exists(running)).toBe(1);
+    await redis.del(running);
+  });
+
   it("stops at its deadline", async () => {
     const report = await warmUp(api.config, { shoppers: 100_000, concurrency: 4, deadlineMs: 1_500 }, log);
     expect(report.stoppedBy).toBe("deadline");
