@@ -17,7 +17,7 @@ import type { ApiConfig, RateLimitConfig } from "./config.js";
 import { createServices } from "./services.js";
 
 export interface WarmupOptions {
-  /** Shoppers to play; each makes four calls. */
+  /** Shoppers to play; each makes four calls, and one in three opens a watch stream. */
   shoppers: number;
   /** Calls in flight at once. */
   concurrency?: number;
@@ -93,12 +93,14 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
           stoppedBy = "deadline";
           return;
         }
-        next++;
+        const shopper = next++;
         try {
           const { token } = (await call("POST", "auth.guest", { transport: "bearer" })) as { token: string };
           const { ticket } = (await call("POST", "queue.join", { productId: PRODUCT_ID }, token)) as { ticket: string };
           await call("GET", "queue.status", { ticket }, token);
           await call("GET", "queue.mine", { productId: PRODUCT_ID }, token);
+          // One in three: a watch takes a connection of its own, the costliest call here.
+          if (shopper % 3 === 0) await watchFirst(port, ticket, token);
           done++;
         } catch (err) {
           stoppedBy ??= (err as Error).message;
@@ -140,6 +142,56 @@ function unlimited(limits: RateLimitConfig): RateLimitConfig {
 }
 
 type Call = (method: "GET" | "POST", path: string, input: unknown, token?: string) => Promise<unknown>;
+
+/**
+ * Opens `queue.watch` as an EventSource does (a connection of its own), waits for the first
+ * status event and leaves: the SSE writer and the watcher's start are warmed too.
+ */
+function watchFirst(port: number, ticket: string, token: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const input = encodeURIComponent(JSON.stringify({ ticket }));
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error("queue.watch sent no status within 5 s"));
+    }, 5_000);
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: "GET",
+        path: `${API_BASE_PATH}/queue.watch?input=${input}`,
+        headers: { accept: "text/event-stream", authorization: `Bearer ${token}` },
+        agent: false,
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          clearTimeout(timer);
+          req.destroy();
+          reject(new Error(`queue.watch answered ${res.statusCode}`));
+          return;
+        }
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+          // After the `connected` event comes the ticket's status (a data line holding its state).
+          if (/\ndata: \{[^\n]*"state":/.test(`\n${text}`)) {
+            clearTimeout(timer);
+            req.destroy();
+            resolve();
+          }
+        });
+        res.on("end", () => reject(new Error("queue.watch ended before its first event")));
+        res.on("error", () => undefined);
+      },
+    );
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}
 
 /** A tRPC call over node:http (JSON, no batching), as a non-browser client makes it. */
 function caller(port: number, agent: Agent): Call {
