@@ -20,6 +20,24 @@ async function messagesIn(topic: string): Promise<number> {
   }
 }
 
+type Admin = ReturnType<ReturnType<typeof createKafka>["admin"]>;
+// kafkajs's ConfigResourceTypes.TOPIC: its ESM entry does not export the enum by name.
+const TOPIC = 2 as Parameters<Admin["describeConfigs"]>[0]["resources"][number]["type"];
+
+async function retentionMs(topic: string): Promise<string | undefined> {
+  const admin = createKafka(KAFKA_BROKERS, "warmup-test-admin").admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: TOPIC, name: topic, configNames: ["retention.ms"] }],
+      includeSynonyms: false,
+    });
+    return resources[0]?.configEntries.find((e) => e.configName === "retention.ms")?.configValue;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function scratchKeys(api: Api): Promise<string[]> {
   return api.services.redis.keys(`${api.config.redisPrefix}:warmup:*`);
 }
@@ -48,6 +66,8 @@ describe("warm-up before a worker listens", () => {
     // one, and its Redis keys are gone.
     expect(await messagesIn(warmupTopic(api.config.joinTopic))).toBeGreaterThan(scratchTopicBefore);
     expect(await messagesIn(api.config.joinTopic)).toBe(realTopicBefore);
+    // Nobody reads the scratch topic: it keeps an hour, not Kafka's week.
+    expect(await retentionMs(warmupTopic(api.config.joinTopic))).toBe(String(60 * 60_000));
     expect(await scratchKeys(api)).toEqual([]);
     // The real room carries on where it was.
     const second = await guest(api);
