@@ -10,6 +10,7 @@
  * registry, so no shopper, admission worker or dashboard sees it, and its keys are deleted after.
  */
 import { Agent, request, type Server } from "node:http";
+import { globEscape } from "@quickdeal/queue";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createHttpApp, API_BASE_PATH } from "./app.js";
@@ -71,7 +72,10 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? DEFAULT_CONCURRENCY });
   try {
     await services.start();
-    const swept = await deleteAbandoned(services.redis, `${config.redisPrefix}:warmup:`, opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC);
+    // Keys of a worker that died mid-warm-up would stay forever (rooms have no TTL). Best effort:
+    // with an LFU eviction policy Redis keeps no idle times, and nothing is swept.
+    const abandonedAfter = opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC;
+    const swept = await unlinkUnder(services.redis, `${config.redisPrefix}:warmup:`, abandonedAfter).catch(() => 0);
     if (swept > 0) log.info({ keys: swept }, "deleted keys an earlier warm-up left behind");
     await services.queue.ensureRoom({
       productId: PRODUCT_ID,
@@ -113,7 +117,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
   } finally {
     agent.destroy();
     await app.close().catch(() => undefined);
-    await deleteKeys(services.redis, prefix).catch((err: unknown) => log.warn({ err }, "could not delete the warm-up keys"));
+    await unlinkUnder(services.redis, `${prefix}:`).catch((err: unknown) => log.warn({ err }, "could not delete the warm-up keys"));
     await services.close().catch(() => undefined);
   }
   return { shoppers: done, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
@@ -225,44 +229,26 @@ function caller(port: number, agent: Agent): Call {
 }
 
 /**
- * UNLINKs keys under `prefix` (every warm-up's) idle for `idleSec` or more: those of a worker that
- * died mid-warm-up would otherwise stay forever, as rooms have no TTL. Best effort: a Redis whose
- * eviction policy is LFU has no idle times, and then nothing is swept.
+ * UNLINKs the keys under `prefix`; with `idleSec`, only those idle that long (OBJECT IDLETIME).
+ * Returns how many went.
  */
-async function deleteAbandoned(redis: Redis, prefix: string, idleSec: number): Promise<number> {
+async function unlinkUnder(redis: Redis, prefix: string, idleSec?: number): Promise<number> {
   let cursor = "0";
   let deleted = 0;
-  try {
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${escapeGlob(prefix)}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length === 0) continue;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${globEscape(prefix)}*`, "COUNT", 1000);
+    cursor = next;
+    let doomed = keys;
+    if (idleSec !== undefined && keys.length > 0) {
       const pipeline = redis.pipeline();
       for (const key of keys) pipeline.object("IDLETIME", key);
       const idle = (await pipeline.exec()) ?? [];
-      const old = keys.filter((_, i) => {
+      doomed = keys.filter((_, i) => {
         const [err, seconds] = idle[i] ?? [];
         return !err && typeof seconds === "number" && seconds >= idleSec;
       });
-      if (old.length > 0) deleted += await redis.unlink(...old);
-    } while (cursor !== "0");
-  } catch {
-    // Sweeping is housekeeping: the warm-up goes on without it.
-  }
-  return deleted;
-}
-
-function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, "\\$&");
-}
-
-/** UNLINKs every key under the scratch prefix (rooms, tickets, rate-limit counters). */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  const pattern = `${escapeGlob(prefix)}:*`;
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
+    }
+    if (doomed.length > 0) deleted += await redis.unlink(...doomed);
   } while (cursor !== "0");
+  return deleted;
 }

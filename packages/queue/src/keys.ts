@@ -38,7 +38,7 @@ export function joinLimitPattern(prefix: string, scope: string): string {
 }
 
 /** Redis glob patterns treat `* ? [ ] \` as special; a backslash makes them literal. */
-function globEscape(s: string): string {
+export function globEscape(s: string): string {
   return s.replace(/[*?[\]\\]/g, "\\$&");
 }
 
