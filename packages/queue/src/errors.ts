@@ -43,7 +43,7 @@ export function luaError(code: number): QueueError {
   return new QueueError(c, message);
 }
 
-/** The join script's "rate limited" answer, `{-10, ms until the window ends}` (see join-4.lua). */
+/** The join script's "rate limited" answer, `{-10, ms until the window ends}` (see join-n.lua). */
 export const LUA_RATE_LIMITED = -10;
 
 /** What a shopper is told when a rate limit refuses them (the API's own limits say the same). */

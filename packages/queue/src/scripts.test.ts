@@ -20,22 +20,25 @@ function folder(files: string[]): URL {
 
 describe("script loader", () => {
   it("reads name and key count from each file name, and skips other files", () => {
-    const scripts = readScripts(folder(["join-4.lua", "init-room-1.lua", "README.md"]));
+    const scripts = readScripts(folder(["join-n.lua", "init-room-1.lua", "admit-4.lua", "README.md"]));
     expect(scripts.map(({ name, numberOfKeys }) => ({ name, numberOfKeys }))).toEqual([
+      { name: "admit", numberOfKeys: 4 },
       { name: "init-room", numberOfKeys: 1 },
-      { name: "join", numberOfKeys: 4 },
+      // `n`: the caller gives the key count
+      { name: "join", numberOfKeys: null },
     ]);
-    expect(scripts[1]?.lua).toBe('return "join-4.lua"');
+    expect(scripts[2]?.lua).toBe('return "join-n.lua"');
   });
 
   it("refuses two files giving one script name (a stale copy of a renamed script)", () => {
-    expect(() => readScripts(folder(["join-3.lua", "join-4.lua", "cancel-3.lua"]))).toThrow(
-      /Lua files join-3\.lua and join-4\.lua both define script "join"/,
+    expect(() => readScripts(folder(["join-4.lua", "join-n.lua", "cancel-3.lua"]))).toThrow(
+      /Lua files join-4\.lua and join-n\.lua both define script "join"/,
     );
   });
 
   it("refuses a file without a key count", () => {
     expect(() => readScripts(folder(["join.lua"]))).toThrow(/must be named <name>-<keys>\.lua/);
+    expect(() => readScripts(folder(["join-x.lua"]))).toThrow(/must be named <name>-<keys>\.lua/);
   });
 
   it("finds each script of the package once", () => {

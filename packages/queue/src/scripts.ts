@@ -3,13 +3,15 @@ import type { Redis } from "ioredis";
 
 /**
  * Loads every `lua/<name>-<keys>.lua` once and registers it with ioredis (EVALSHA with an EVAL
- * fallback). The key count comes from the file name, as in BullMQ.
+ * fallback). The key count comes from the file name, as in BullMQ; `n` instead of a number means
+ * the caller passes it (a script whose keys vary with its batch, such as join-n.lua).
  */
 const LUA_DIR = new URL("./lua/", import.meta.url);
 
 export interface ScriptFile {
   name: string;
-  numberOfKeys: number;
+  /** null: as many as the caller gives. */
+  numberOfKeys: number | null;
   lua: string;
 }
 
@@ -21,8 +23,8 @@ export function loadScripts(): ScriptFile[] {
 }
 
 /**
- * Reads the scripts of a folder (a URL ending in `/`). Two files giving one name (`join-3.lua` left
- * behind next to `join-4.lua` in a build) are an error: either would silently win.
+ * Reads the scripts of a folder (a URL ending in `/`). Two files giving one name (`join-4.lua` left
+ * behind next to `join-n.lua` in a build) are an error: either would silently win.
  */
 export function readScripts(dir: URL): ScriptFile[] {
   const byName = new Map<string, string>();
@@ -30,15 +32,16 @@ export function readScripts(dir: URL): ScriptFile[] {
     .filter((f) => f.endsWith(".lua"))
     .sort()
     .map((file) => {
-      const match = /^(.+)-(\d+)\.lua$/.exec(file);
-      if (!match?.[1] || !match[2]) throw new Error(`Lua file ${file} must be named <name>-<keys>.lua`);
+      const match = /^(.+)-(\d+|n)\.lua$/.exec(file);
+      if (!match?.[1] || !match[2]) throw new Error(`Lua file ${file} must be named <name>-<keys>.lua (<keys>: a number or n)`);
       const name = match[1];
       const other = byName.get(name);
       if (other !== undefined) {
         throw new Error(`Lua files ${other} and ${file} both define script "${name}" in ${dir.pathname}; remove the stale one`);
       }
       byName.set(name, file);
-      return { name, numberOfKeys: Number(match[2]), lua: readFileSync(new URL(file, dir), "utf8") };
+      const numberOfKeys = match[2] === "n" ? null : Number(match[2]);
+      return { name, numberOfKeys, lua: readFileSync(new URL(file, dir), "utf8") };
     });
 }
 
@@ -64,15 +67,17 @@ const defined = new WeakSet<Redis>();
 export function scriptRunner(redis: Redis): (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown> {
   if (!defined.has(redis)) {
     for (const s of loadScripts()) {
-      redis.defineCommand(commandName(s.name), { numberOfKeys: s.numberOfKeys, lua: s.lua });
+      // Without numberOfKeys ioredis takes the key count as the first argument.
+      redis.defineCommand(commandName(s.name), s.numberOfKeys === null ? { lua: s.lua } : { numberOfKeys: s.numberOfKeys, lua: s.lua });
     }
     defined.add(redis);
   }
   const commands = redis as unknown as Record<string, ScriptFn>;
+  const variadic = new Set(loadScripts().flatMap((s) => (s.numberOfKeys === null ? [s.name] : [])));
   return (name, keys, args) => {
     const fn = commands[commandName(name)];
     if (!fn) throw new Error(`Unknown Lua script ${name}`);
-    return fn.call(redis, ...keys, ...args);
+    return variadic.has(name) ? fn.call(redis, keys.length, ...keys, ...args) : fn.call(redis, ...keys, ...args);
   };
 }
 

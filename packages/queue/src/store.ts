@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { LUA_RATE_LIMITED, QueueError, luaError, rateLimited } from "./errors.js";
+import { type BatchedJoin, JoinBatcher } from "./join-batch.js";
 import { activeRoomsKey, joinLimitKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
 import { type ScriptName, scriptRunner } from "./scripts.js";
 import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
@@ -37,12 +38,14 @@ export interface JoinLimit {
 /** The one door to Redis: typed wrappers around the Lua scripts and the few plain reads. */
 export class RoomStore {
   private readonly run: (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
+  private readonly joins: JoinBatcher;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
   ) {
     this.run = scriptRunner(redis);
+    this.joins = new JoinBatcher((productId, joins) => this.sendJoins(productId, joins));
   }
 
   keys(productId: number): RoomKeys {
@@ -82,25 +85,45 @@ export class RoomStore {
     now: number,
     limit?: JoinLimit,
   ): Promise<{ seq: number; created: boolean; state: TicketState }> {
-    const k = this.keys(productId);
-    // Without a limit KEYS[4] repeats the room key (untouched); with one it is the scope's counter
-    // for this product. Either way every key has the room's hash tag, so one Cluster slot.
-    const r = await this.run(
-      "join",
-      [k.room, k.tickets, k.users, limit ? joinLimitKey(this.prefix, productId, limit.scope) : k.room],
-      [
-        userId,
-        now,
-        Math.floor(now / 1000),
-        limit ? Math.max(1, Math.floor(limit.points)) : 0,
-        limit ? Math.max(1, Math.round(limit.windowMs)) : 0,
-      ],
-    );
+    // Joins arriving together share one script call (join-batch.ts); each gets its own reply.
+    const r = await this.joins.add(productId, {
+      userId,
+      now,
+      limit: limit && {
+        key: joinLimitKey(this.prefix, productId, limit.scope),
+        points: Math.max(1, Math.floor(limit.points)),
+        windowMs: Math.max(1, Math.round(limit.windowMs)),
+      },
+    });
     if (typeof r === "number") throw luaError(r);
     const [seq, second, code] = r as [number, number, string];
     // Rate limited: {-10, ms until the window ends}.
     if (seq === LUA_RATE_LIMITED) throw rateLimited(second);
     return { seq, created: second === 1, state: STATE_BY_CODE[code] ?? "WAITING" };
+  }
+
+  /**
+   * One room's batch as one join-n.lua call. Every key has the room's hash tag (the limit counters
+   * too), so one Cluster slot; a counter two joins share is passed once.
+   */
+  private async sendJoins(productId: number, joins: BatchedJoin[]): Promise<unknown[]> {
+    const k = this.keys(productId);
+    const keys = [k.room, k.tickets, k.users];
+    const counterAt = new Map<string, number>();
+    const args: (string | number)[] = [];
+    for (const j of joins) {
+      let at = 0;
+      if (j.limit) {
+        at = counterAt.get(j.limit.key) ?? 0;
+        if (at === 0) {
+          keys.push(j.limit.key);
+          at = keys.length; // KEYS is 1-based
+          counterAt.set(j.limit.key, at);
+        }
+      }
+      args.push(j.userId, j.now, j.limit?.points ?? 0, j.limit?.windowMs ?? 0, at);
+    }
+    return (await this.run("join", keys, args)) as unknown[];
   }
 
   async cancel(productId: number, seq: number, userId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueueError } from "../src/errors.js";
+import { MAX_JOIN_BATCH } from "../src/join-batch.js";
 import { scriptRunner } from "../src/scripts.js";
 import type { JoinLimit, RoomStore } from "../src/store.js";
 import { joinLimitKey, slotChannel } from "../src/keys.js";
@@ -142,8 +143,9 @@ describe("join", () => {
       } finally {
         spy.mockRestore();
       }
-      // Per product: init-room (1 key), a limited join and an unlimited one (4 keys each).
-      expect(scripts.map((keys) => keys.length)).toEqual([1, 4, 4, 1, 4, 4]);
+      // Per product: init-room (1 key), a limited join (room, tickets, users, counter) and an
+      // unlimited one (no counter).
+      expect(scripts.map((keys) => keys.length)).toEqual([1, 4, 3, 1, 4, 3]);
       for (const [i, productId] of [P, P, P, 42, 42, 42].entries()) {
         for (const key of scripts[i] ?? []) expect(hashTag(key), key).toBe(`p:${productId}`);
       }
@@ -157,10 +159,10 @@ describe("join", () => {
       await t.redis.set(key, "1", "PX", 30_000);
       // No room at all: the limit still answers first.
       const k = store.keys(99);
-      const r = (await scriptRunner(t.redis)("join", [k.room, k.tickets, k.users, key], ["a", now(), 0, 1, 60_000])) as number[];
-      expect(r[0]).toBe(-10);
-      expect(r[1]).toBeGreaterThan(29_000);
-      expect(r[1]).toBeLessThanOrEqual(30_000);
+      const [r] = (await scriptRunner(t.redis)("join", [k.room, k.tickets, k.users, key], ["a", now(), 1, 60_000, 4])) as number[][];
+      expect(r?.[0]).toBe(-10);
+      expect(r?.[1]).toBeGreaterThan(29_000);
+      expect(r?.[1]).toBeLessThanOrEqual(30_000);
       await expect(store.join(99, "a", now(), limit)).rejects.toMatchObject({ code: "RATE_LIMITED" });
       // A counter left without an expiry gets the window's.
       await t.redis.set(counterAt(P), "0");
@@ -180,6 +182,100 @@ describe("join", () => {
       expect(await store.join(P, "c", now(), limit)).toMatchObject({ seq: 3, created: true });
       expect(await t.redis.get(key)).toBe("1");
     });
+  });
+});
+
+describe("joins arriving together (join-batch.ts)", () => {
+  beforeEach(() => store.initRoom(roomConfig()));
+
+  const roomUsersOf = (room: string) => {
+    const m = /\{p:(\d+)\}/.exec(room);
+    return m ? store.keys(Number(m[1])).users : null;
+  };
+
+  /** Every join script call as sent: its keys and its ARGV. */
+  function recordJoinCalls() {
+    const calls: { keys: string[]; argv: string[] }[] = [];
+    const send = t.redis.sendCommand.bind(t.redis);
+    const spy = vi.spyOn(t.redis, "sendCommand").mockImplementation((command, stream) => {
+      if (command.name === "evalsha" || command.name === "eval") {
+        const args = command.args.map(String);
+        const numKeys = Number(args[1]);
+        const keys = args.slice(2, 2 + numKeys);
+        // Only join calls: KEYS[3] a room's users hash.
+        const users = keys[0] === undefined ? null : roomUsersOf(keys[0]);
+        if (users !== null && keys[2] === users) calls.push({ keys, argv: args.slice(2 + numKeys) });
+      }
+      return send(command, stream);
+    });
+    return { calls, restore: () => spy.mockRestore() };
+  }
+
+  it("go to Redis as one script call per room, in the order they came, each with its own answer", async () => {
+    await store.initRoom(roomConfig({ productId: 42 }));
+    const one: JoinLimit = { scope: "10.0.0.1", points: 2, windowMs: 60_000 };
+    const two: JoinLimit = { scope: "10.0.0.2", points: 2, windowMs: 60_000 };
+    const rec = recordJoinCalls();
+    let settled: PromiseSettledResult<unknown>[];
+    try {
+      settled = await Promise.allSettled([
+        store.join(P, "a", now()),
+        store.join(P, "b", now(), one),
+        store.join(P, "a", now()), // the same user again: the same place
+        store.join(P, "c", now(), one),
+        store.join(P, "d", now(), one), // a third attempt from one scope: refused
+        store.join(42, "a", now()), // another room: its own call
+        store.join(P, "e", now(), two),
+        store.join(99, "a", now()), // no room: refused alone
+      ]);
+    } finally {
+      rec.restore();
+    }
+    const outcome = settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as QueueError).code));
+    expect(outcome).toEqual([
+      { seq: 1, created: true, state: "WAITING" },
+      { seq: 2, created: true, state: "WAITING" },
+      { seq: 1, created: false, state: "WAITING" },
+      { seq: 3, created: true, state: "WAITING" },
+      "RATE_LIMITED",
+      { seq: 1, created: true, state: "WAITING" },
+      { seq: 4, created: true, state: "WAITING" },
+      "NOT_FOUND",
+    ]);
+    // One call per room; each scope's counter passed once, the joins pointing at it by index.
+    expect(rec.calls.map((c) => c.keys.length)).toEqual([5, 3, 3]);
+    const [room] = rec.calls;
+    expect(room?.keys.slice(3)).toEqual([joinLimitKey(t.prefix, P, one.scope), joinLimitKey(t.prefix, P, two.scope)]);
+    expect(room?.argv.filter((_, i) => i % 5 === 0)).toEqual(["a", "b", "a", "c", "d", "e"]);
+    expect(room?.argv.filter((_, i) => i % 5 === 4)).toEqual(["0", "4", "0", "4", "4", "5"]);
+    expect(await t.redis.get(joinLimitKey(t.prefix, P, one.scope))).toBe("3");
+    expect(await t.redis.get(joinLimitKey(t.prefix, P, two.scope))).toBe("1");
+    expect(await store.ticketOf(P, "d")).toBeNull();
+    expect((await store.ticket(P, 4))?.lastSeen).toBe(Math.floor(now() / 1000));
+  });
+
+  it("split past the batch limit into calls that keep the order", async () => {
+    const rec = recordJoinCalls();
+    const n = MAX_JOIN_BATCH * 2 + 10;
+    let seqs: number[];
+    try {
+      seqs = (await Promise.all(Array.from({ length: n }, (_, i) => store.join(P, `u${i}`, now())))).map((r) => r.seq);
+    } finally {
+      rec.restore();
+    }
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(rec.calls.map((c) => c.argv.length / 5)).toEqual([MAX_JOIN_BATCH, MAX_JOIN_BATCH, 10]);
+  });
+
+  it("all fail when their call fails, and the next joins go through", async () => {
+    // A room hash of the wrong type makes the script itself fail (WRONGTYPE).
+    await t.redis.set(store.keys(7).room, "not a hash");
+    const settled = await Promise.allSettled([store.join(7, "a", now()), store.join(7, "b", now()), store.join(P, "c", now())]);
+    expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected", "fulfilled"]);
+    expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/WRONGTYPE/);
+    await t.redis.del(store.keys(7).room);
+    await store.initRoom(roomConfig({ productId: 7 }));
+    expect(await store.join(7, "a", now())).toMatchObject({ seq: 1, created: true });
   });
 });
 
