@@ -184,7 +184,8 @@ Method: ${r.method}
 | figure | measured |
 |---|---|
 | shoppers queued | ${n(r.shoppers)} |
-| joins/s (Redis join script, auto-pipelined, no HTTP, no Kafka) | ${n(r.joinsPerSec)} |
+| joins/s (Redis join script, joins arriving together in one call, no HTTP, no Kafka) | ${n(r.joinsPerSec)} |
+| CPU per join: Redis / this client | ${r.redisCpuUsPerJoin} / ${r.clientCpuUsPerJoin} µs |
 | room keys (MEMORY USAGE) | ${r.roomKeysMb} MiB, ${n(r.redisBytesPerShopper)} B per shopper |
 | INFO used_memory delta | ${r.usedMemoryMb} MiB, ${n(r.redisUsedMemoryDeltaPerShopper)} B per shopper |
 | by key | ${Object.entries(r.bytesByKey)

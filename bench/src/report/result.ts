@@ -158,6 +158,10 @@ export interface MillionResult {
   shoppers: number;
   method: string;
   joinsPerSec: number;
+  /** Redis's own CPU (INFO cpu) per join while queueing; Redis is shared, so others' use counts too. */
+  redisCpuUsPerJoin: number;
+  /** This process's CPU per join (ioredis and the store's batching). */
+  clientCpuUsPerJoin: number;
   redisBytesPerShopper: number;
   redisUsedMemoryDeltaPerShopper: number;
   roomKeysBytes: number;

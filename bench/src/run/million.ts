@@ -13,6 +13,12 @@ import type { MillionResult } from "../report/result.js";
 import { load1, machine } from "./machine.js";
 import { deletePrefix, info, prefixMemory, usedMemory } from "./redis-stats.js";
 
+/** Redis's CPU seconds so far (user + system, all its threads). */
+async function redisCpuSec(redis: Redis): Promise<number> {
+  const cpu = await info(redis, "cpu");
+  return Number(cpu.used_cpu_user ?? 0) + Number(cpu.used_cpu_sys ?? 0);
+}
+
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 export async function runMillion(opts: BenchOptions, env: BenchEnv, runId: string): Promise<MillionResult> {
@@ -39,6 +45,8 @@ export async function runMillion(opts: BenchOptions, env: BenchEnv, runId: strin
     const total = opts.millionCount;
     log(`queueing ${total.toLocaleString("en-US")} shoppers in Redis (prefix ${prefix}) …`);
     const started = performance.now();
+    const redisCpuBefore = await redisCpuSec(redis);
+    const clientCpuBefore = process.cpuUsage();
     let next = 0;
     let done = 0;
     await Promise.all(
@@ -53,6 +61,8 @@ export async function runMillion(opts: BenchOptions, env: BenchEnv, runId: strin
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const redisCpuSecUsed = (await redisCpuSec(redis)) - redisCpuBefore;
+    const client = process.cpuUsage(clientCpuBefore);
     const after = await usedMemory(redis);
     const mem = await prefixMemory(redis, prefix);
     const keys = store.keys(productId);
@@ -72,10 +82,12 @@ export async function runMillion(opts: BenchOptions, env: BenchEnv, runId: strin
       machine: { ...machine(), mariadb: "-", redis: redisVersion, loadAverage1m: { before: loadBefore, after: load1() } },
       shoppers: total,
       method:
-        "RoomStore.join (the API's join script and keys) called directly with random UUID user ids, 1,000 calls in flight on one auto-pipelined ioredis connection; " +
+        "RoomStore.join (the API's join script and keys) called directly with random UUID user ids, 1,000 calls in flight on one auto-pipelined ioredis connection (joins arriving together share one script call, as in the API); " +
         "no HTTP and no Kafka (the log lives on the broker's disk, not in Redis); the room is paused so everyone stays waiting. " +
         "Memory = MEMORY USAGE of the room's keys, and INFO used_memory before/after (Redis is shared, so the delta can include other tenants).",
       joinsPerSec: Math.round(total / seconds),
+      redisCpuUsPerJoin: Math.round((redisCpuSecUsed * 1e7) / total) / 10,
+      clientCpuUsPerJoin: Math.round(((client.user + client.system) * 10) / total) / 10,
       redisBytesPerShopper: Math.round(mem.total / total),
       redisUsedMemoryDeltaPerShopper: Math.round((after - before) / total),
       roomKeysBytes: mem.total,
