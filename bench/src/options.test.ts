@@ -25,6 +25,24 @@ describe("bench options", () => {
     expect(() => parseOptions(["--api-warmup", "100001"])).toThrow(UsageError);
   });
 
+  it("takes finer latency bins for the fixed-rate phase, within bounds", () => {
+    expect(parseOptions([]).pacedBinMs).toBe(1000);
+    expect(parseOptions(["--paced-bin-ms", "100"]).pacedBinMs).toBe(100);
+    expect(() => parseOptions(["--paced-bin-ms", "49"])).toThrow(UsageError);
+    expect(() => parseOptions(["--paced-bin-ms", "1001"])).toThrow(UsageError);
+  });
+
+  it("passes node flags to the API processes, and only flags", () => {
+    expect(parseOptions([]).apiNodeArgs).toBeUndefined();
+    expect(parseOptions(["--api-node-args=--trace-gc  --max-semi-space-size=16"]).apiNodeArgs).toEqual([
+      "--trace-gc",
+      "--max-semi-space-size=16",
+    ]);
+    expect(() => parseOptions(["--api-node-args", "trace-gc"])).toThrow(/give flags only/);
+    expect(() => parseOptions(["--api-node-args=--trace-gc /tmp/other.js"])).toThrow(UsageError);
+    expect(() => parseOptions(["--api-node-args=--trace-gc;rm"])).toThrow(UsageError);
+  });
+
   it("refuses unknown flags and out-of-range values with the usage", () => {
     expect(() => parseOptions(["--shopers", "5"])).toThrow();
     expect(() => parseOptions(["--shoppers", "5"])).toThrow(UsageError);

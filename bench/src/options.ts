@@ -25,6 +25,8 @@ const schema = z.object({
   pacedRate: int(0, 100_000).default(5_000),
   /** … for this many seconds, before the closed-loop (as fast as it goes) join phase. */
   pacedSeconds: int(0, 60).default(2),
+  /** The fixed-rate phase's latency is also kept per this many ms (1000: per second only). */
+  pacedBinMs: int(50, 1_000).default(1_000),
   baselineDuration: int(1, 120).default(5),
   thinkMs: int(0, 60_000).default(250),
   pollMs: int(100, 60_000).default(1_000),
@@ -44,6 +46,15 @@ const schema = z.object({
   joinLingerMs: int(0, 1_000).optional(),
   /** API_WARMUP_SHOPPERS for the API processes (unset: the API's default). */
   apiWarmup: int(0, 100_000).optional(),
+  /** Extra node or V8 flags for the API processes (their workers inherit them), e.g. `--trace-gc`. */
+  apiNodeArgs: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .transform((s) => s.split(/\s+/))
+    .refine((args) => args.every((a) => /^--[a-z0-9][a-z0-9-_]*(=\S+)?$/i.test(a)), "give flags only, each starting with --")
+    .optional(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -61,6 +72,7 @@ const NUMERIC = [
   "sse-h2",
   "paced-rate",
   "paced-seconds",
+  "paced-bin-ms",
   "baseline-duration",
   "think-ms",
   "poll-ms",
@@ -88,6 +100,7 @@ export const USAGE = `usage: npm run bench -- [options]
                        a connection per watcher)
   --paced-rate N       joins/s of the open-loop join phase (default 5000; 0 skips it)
   --paced-seconds S    length of the open-loop join phase (default 2)
+  --paced-bin-ms MS    also keep that phase's latency per MS (50-1000; default 1000: per second only)
   --baseline-duration S  seconds of each bare node:http measurement (default 5)
   --think-ms MS        think time between admission and checkout (default 250)
   --poll-ms MS         status poll interval of shoppers who do not watch (default 1000)
@@ -101,7 +114,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
   --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
   --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)
-  --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)`;
+  --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)
+  --api-node-args="…"  extra node/V8 flags for the API processes, e.g. --api-node-args=--trace-gc
+                       (their output goes to the run's api.log)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -110,6 +125,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
       json: { type: "string" },
       "api-accept": { type: "string" },
+      "api-node-args": { type: "string" },
       profile: { type: "boolean" },
       million: { type: "boolean" },
       keep: { type: "boolean" },

@@ -42,8 +42,11 @@ async function signin(rec: Recorder): Promise<void> {
   });
 }
 
-/** `second`: of the fixed-rate phase, by when the call was due; its latency is also kept per second. */
-async function join(rec: Recorder, i: number, since: number, second?: number): Promise<void> {
+/**
+ * `bins`: where a fixed-rate phase's call falls, by when it was due (its second, and its bin when
+ * the bins are finer); its latency is also kept there.
+ */
+async function join(rec: Recorder, i: number, since: number, bins?: { second: number; bin: number | null }): Promise<void> {
   const s = shoppers[i];
   if (!s?.token) return;
   const token = s.token;
@@ -53,7 +56,10 @@ async function join(rec: Recorder, i: number, since: number, second?: number): P
     const ms = performance.now() - since;
     if (r.ok) {
       rec.ok("join", attempt === 0 ? ms : r.ms);
-      if (second !== undefined && attempt === 0) rec.histogram(`joinSecond${second}`).record(ms);
+      if (bins && attempt === 0) {
+        rec.histogram(`joinSecond${bins.second}`).record(ms);
+        if (bins.bin !== null) rec.histogram(`joinBin${bins.bin}`).record(ms);
+      }
       s.ticket = r.value.ticket;
       s.seq = r.value.seq;
       return;
@@ -94,7 +100,13 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
       const total = Math.min(Math.round(req.ratePerSec * req.durationSec), config.shoppers - joined);
       const from = joined;
       joined += total;
-      await openLoop(req.ratePerSec, total, (k, dueAt) => join(rec, from + k, dueAt, Math.floor(k / req.ratePerSec)));
+      const fine = req.binMs < 1000;
+      await openLoop(req.ratePerSec, total, (k, dueAt) =>
+        join(rec, from + k, dueAt, {
+          second: Math.floor(k / req.ratePerSec),
+          bin: fine ? Math.floor((k * 1000) / (req.ratePerSec * req.binMs)) : null,
+        }),
+      );
       break;
     }
     case "join-burst": {

@@ -19,7 +19,8 @@ export interface LoadgenConfig {
 export type PhaseRequest =
   | { phase: "baseline"; origin: string; durationSec: number }
   | { phase: "signin" }
-  | { phase: "join-paced"; ratePerSec: number; durationSec: number }
+  /** binMs: latency is also kept per that many ms of the phase (by when each join was due). */
+  | { phase: "join-paced"; ratePerSec: number; durationSec: number; binMs: number }
   | { phase: "join-burst" }
   | { phase: "status"; durationSec: number }
   /** Opens SSE watchers for shoppers with seq ≤ watchUpTo and polls for seq ≤ pollUpTo; replies once all watchers got their first event. */

@@ -20,6 +20,15 @@ export function headline(r: BenchResult): [string, string, string][] {
     ...(r.joinPacedBySecond.length > 1
       ? [["  … p99 by second of that phase", `${r.joinPacedBySecond.map((x) => n(x.p99Ms)).join(", ")} ms`, ""] as [string, string, string]]
       : []),
+    ...(r.joinPacedBins.length > 0
+      ? [
+          [
+            `  … p99 by ${r.options.pacedBinMs} ms of that phase`,
+            `${r.joinPacedBins.map((x) => n(x.p99Ms)).join(", ")} ms`,
+            "",
+          ] as [string, string, string],
+        ]
+      : []),
     ["join latency, closed loop p99", `${r.joinBurstP99Ms} ms`, ""],
     ["status reads", `${n(r.statusPerSec)} /s (p99 ${r.statusP99Ms} ms)`, share(r.ratios.status)],
     ["SSE watchers held", `${n(r.sseWatchers)}${perApi}, all connected in ${r.sseOpenSec} s`, ""],

@@ -54,6 +54,8 @@ export interface BenchResult {
   joinP99AtPerSec: number;
   /** The fixed-rate phase second by second (by when each call was due): does the latency settle? */
   joinPacedBySecond: { second: number; count: number; p50Ms: number; p99Ms: number }[];
+  /** With `--paced-bin-ms` under 1000: the same per bin, `fromMs` after the phase began (by when due). */
+  joinPacedBins: { fromMs: number; count: number; p50Ms: number; p99Ms: number }[];
   /** p99 in the closed-loop phase (depends on the connection count: Little's law). */
   joinBurstP99Ms: number;
   statusPerSec: number;

@@ -97,6 +97,17 @@ function bySecond(p: MergedPhase): BenchResult["joinPacedBySecond"] {
     .sort((a, b) => a.second - b.second);
 }
 
+/** The finer latency bins of the fixed-rate phase (`--paced-bin-ms`), in order. */
+function byBin(p: MergedPhase, binMs: number): BenchResult["joinPacedBins"] {
+  return Object.entries(p.histograms)
+    .filter(([name]) => name.startsWith("joinBin"))
+    .map(([name, h]) => {
+      const s = h.summary();
+      return { fromMs: Number(name.slice("joinBin".length)) * binMs, count: s.count, p50Ms: s.p50Ms, p99Ms: s.p99Ms };
+    })
+    .sort((a, b) => a.fromMs - b.fromMs);
+}
+
 const ratio = (x: number, base: number) => (base > 0 ? Math.round((x / base) * 1000) / 1000 : 0);
 
 export function buildResult(c: Collected): BenchResult {
@@ -194,6 +205,7 @@ export function buildResult(c: Collected): BenchResult {
     joinP99Ms: paced?.p99Ms ?? burst?.p99Ms ?? 0,
     joinP99AtPerSec: paced ? paced.perSec : (burst?.perSec ?? 0),
     joinPacedBySecond: c.paced ? bySecond(c.paced) : [],
+    joinPacedBins: c.paced ? byBin(c.paced, c.opts.pacedBinMs) : [],
     joinBurstP99Ms: burst?.p99Ms ?? 0,
     statusPerSec: status?.perSec ?? 0,
     statusP99Ms: status?.p99Ms ?? 0,

@@ -174,7 +174,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const apiStartedAt = performance.now();
     const api = startNode(
       "api",
-      [...(await prof(1 + opts.apiWorkers)), API_ENTRY],
+      // Node flags before the script; the API's cluster workers inherit them (execArgv).
+      [...(await prof(1 + opts.apiWorkers)), ...(opts.apiNodeArgs ?? []), API_ENTRY],
       {
         ...common,
         AUTH_SECRET: secret,
@@ -237,7 +238,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     let paced: MergedPhase | null = null;
     if (opts.pacedRate > 0 && opts.pacedSeconds > 0) {
       const perGen = opts.pacedRate / opts.loadgens;
-      const req: PhaseRequest = { phase: "join-paced", ratePerSec: perGen, durationSec: opts.pacedSeconds };
+      const req: PhaseRequest = { phase: "join-paced", ratePerSec: perGen, durationSec: opts.pacedSeconds, binMs: opts.pacedBinMs };
       paced = mergePhase(await phase(`joins at ${opts.pacedRate}/s`, () => (gens as Loadgens).run(req)));
       await markJoinLog(`joins at ${opts.pacedRate}/s`);
     }
