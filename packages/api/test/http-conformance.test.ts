@@ -12,6 +12,7 @@ import {
 } from "@trpc/client";
 import { initTRPC, lazy, TRPCError, tracked } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { TRPCRequestInfo } from "@trpc/server/http";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError, z } from "zod";
@@ -120,7 +121,11 @@ const router = t.router({
 });
 type TestRouter = typeof router;
 
-function createContext({ req, res }: { req: IncomingMessage; res: ServerResponse }): Ctx {
+/** The request info the context factory was given, for requests that ask (`x-capture-info`). */
+const captured: TRPCRequestInfo[] = [];
+
+function createContext({ req, res, info }: { req: IncomingMessage; res: ServerResponse; info?: TRPCRequestInfo }): Ctx {
+  if (req.headers["x-capture-info"] && info) captured.push(info);
   if (req.headers["x-fail-context"]) throw new TRPCError({ code: "UNAUTHORIZED", message: "Bad session" });
   const user = /(?:^|;\s*)session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1] ?? null;
   return { req, res, user };
@@ -596,6 +601,56 @@ describe("a query's signal", () => {
     });
     expect(stock).toBe(true);
     expect(lean).toBe(stock);
+  });
+});
+
+// ---------------------------------------------------------------- the context's request info
+describe("the request info given to the context", () => {
+  const describeInfo = (info: TRPCRequestInfo) => ({
+    isBatchCall: info.isBatchCall,
+    type: info.type,
+    accept: info.accept,
+    connectionParams: info.connectionParams,
+    path: info.url?.pathname,
+    calls: info.calls.map((c) => ({ path: c.path, batchIndex: c.batchIndex, procedure: c.procedure !== null })),
+    signal: info.signal instanceof AbortSignal && !info.signal.aborted,
+  });
+
+  it("says what the stock adapter says, batch or not", async () => {
+    const [stock, lean] = await both(async (target) => {
+      captured.length = 0;
+      const headers = { "x-capture-info": "1" };
+      await fetch(`${target.url}/api/trpc/hello?input=${encodeURIComponent(JSON.stringify({ n: 1 }))}`, { headers });
+      const batch = encodeURIComponent(JSON.stringify({ 0: { n: 2 } }));
+      await fetch(`${target.url}/api/trpc/hello,whoami?batch=1&input=${batch}`, { headers });
+      return captured.map(describeInfo);
+    });
+    expect(stock).toHaveLength(2);
+    expect(lean).toEqual(stock);
+  });
+
+  it("has a signal that aborts when the client leaves", async () => {
+    captured.length = 0;
+    slowSaw.length = 0;
+    const ac = new AbortController();
+    const res = fetch(`${targets.lean.url}/api/trpc/slow`, { headers: { "x-capture-info": "1" }, signal: ac.signal }).catch(() => "left");
+    await expect.poll(() => captured.length, { timeout: 2_000 }).toBe(1);
+    const signal = captured[0]!.signal;
+    expect(signal.aborted).toBe(false);
+    ac.abort();
+    expect(await res).toBe("left");
+    await expect.poll(() => signal.aborted, { timeout: 2_000 }).toBe(true);
+  });
+
+  it("makes the signal on the prototype, not as an own getter of each request's object", async () => {
+    // An object literal with a getter gets a hidden class of its own, made in V8's old space, and
+    // that class kept the whole request alive through every young-generation GC (decisions.md §22).
+    captured.length = 0;
+    await fetch(`${targets.lean.url}/api/trpc/whoami`, { headers: { "x-capture-info": "1" } });
+    const info = captured[0];
+    expect(info).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(info, "signal")).toBeUndefined();
+    expect(typeof Object.getOwnPropertyDescriptor(Object.getPrototypeOf(info), "signal")?.get).toBe("function");
   });
 });
 
