@@ -643,8 +643,8 @@ describe("the request info given to the context", () => {
   });
 
   it("makes the signal on the prototype, not as an own getter of each request's object", async () => {
-    // An object literal with a getter gets a hidden class of its own, made in V8's old space, and
-    // that class kept the whole request alive through every young-generation GC (decisions.md §22).
+    // An own getter, a new closure per request, kept the whole request alive through V8's
+    // young-generation GCs until a full one (decisions.md §22).
     captured.length = 0;
     await fetch(`${targets.lean.url}/api/trpc/whoami`, { headers: { "x-capture-info": "1" } });
     const info = captured[0];

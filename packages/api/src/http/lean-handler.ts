@@ -506,10 +506,10 @@ async function runChain(index: number, def: ChainDef, o: Level): Promise<Middlew
 
 /**
  * tRPC's request `info`, with `signal` made on first read. A class, not an object literal with a
- * getter: V8 gives each such literal its own hidden class (the getter is a new closure every time),
- * made in old space, and that class's pointer to the closure kept the whole request (closure,
- * context, node's req and res) alive through every young-generation GC until a full one. That was a
- * third of all allocation surviving the scavenges, and pauses of 20 ms and more (decisions.md §22).
+ * getter: with a new getter closure each time, V8 (Node 20) kept everything such objects reach (the
+ * closure's scope: the request's state, node's req and res) through every young-generation GC
+ * until a full one. That was a third of all allocation surviving the scavenges, and pauses of
+ * 20 ms and more (decisions.md §22).
  */
 class RequestInfo implements TRPCRequestInfo {
   readonly isBatchCall: boolean;
