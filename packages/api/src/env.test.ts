@@ -3,9 +3,9 @@ import { JOIN_LINGER_MS } from "@quickdeal/queue";
 import { parseEnv } from "./env.js";
 
 describe("parseEnv", () => {
-  it("gives each API worker a 64 MiB young generation unless told otherwise", () => {
-    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=64"]);
-    expect(parseEnv({ API_YOUNG_GEN_MB: "16" }).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
+  it("gives each API worker a 16 MiB young generation unless told otherwise", () => {
+    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "64" }).workerExecArgv).toEqual(["--max-semi-space-size=64"]);
     // 0 leaves V8's own default.
     expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual([]);
   });

@@ -21,9 +21,10 @@ const schema = z.object({
   API_HOST: z.string().default("0.0.0.0"),
   WEB_ORIGIN: z.string().default("http://localhost:3000"),
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
-  // V8's young generation per worker (semi-space MiB; 0 keeps V8's default of 16). Requests leave
-  // mostly short-lived garbage: a larger nursery scavenges less often for the same survivors.
-  API_YOUNG_GEN_MB: z.coerce.number().int().min(0).max(512).default(64),
+  // V8's young generation per worker (semi-space MiB; 0 keeps V8's default, also 16). 64 paid off
+  // while requests outlived their scavenges; since they do not (decisions.md §22) 16 gave the lower
+  // join p99 and ~80 MiB less RSS per worker at the same throughput (docs/performance.md).
+  API_YOUNG_GEN_MB: z.coerce.number().int().min(0).max(512).default(16),
   // Who accepts new connections: the workers themselves from the shared socket (whichever is free
   // first), or the cluster primary, handing each to the next worker over IPC (node:cluster's round
   // robin). Handing over cost ~40 % of a new SSE watcher's API CPU (docs/performance.md).
