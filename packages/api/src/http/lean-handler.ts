@@ -508,7 +508,7 @@ async function runChain(index: number, def: ChainDef, o: Level): Promise<Middlew
  * tRPC's request `info`, with `signal` made on first read. A class, not an object literal with a
  * getter: with a new getter closure each time, V8 (Node 20) kept everything such objects reach (the
  * closure's scope: the request's state, node's req and res) through every young-generation GC
- * until a full one. That was a third of all allocation surviving the scavenges, and pauses of
+ * until a full one. A fifth to a third of all allocation survived the scavenges, with pauses of
  * 20 ms and more (decisions.md §22).
  */
 class RequestInfo implements TRPCRequestInfo {
