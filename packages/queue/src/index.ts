@@ -11,7 +11,7 @@ export { JOIN_LINGER_MS } from "./join-log.js";
 export { createQueueMetrics, type QueueMetrics } from "./metrics.js";
 export { signTicket, verifyTicket, ticketId } from "./ticket.js";
 export { roomConfigOf, loadRoomConfig, reconcileRoom } from "./rooms.js";
-export { roomKeys, joinLimitKey, joinLimitPattern, globEscape, activeRoomsKey, snapshotChannel, slotChannel, type RoomKeys } from "./keys.js";
+export { roomKeys, joinLimitKey, joinLimitPattern, globEscape, activeRoomsKey, snapshotChannel, slotChannel, ticketChannel, type RoomKeys } from "./keys.js";
 export { computeStatus, peopleAhead, etaSeconds } from "./status.js";
 export { parseWorkerEnv, type WorkerEnv } from "./env.js";
 export type { TicketState, TicketStatus, RoomConfig, RoomSnapshot, TicketRef, BeginResult } from "./types.js";

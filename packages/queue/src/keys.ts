@@ -46,5 +46,11 @@ export function globEscape(s: string): string {
 export const activeRoomsKey = (prefix: string) => `${prefix}:rooms`;
 /** Pub/sub: room snapshots and leave events, worker → API processes. */
 export const snapshotChannel = (prefix: string) => `${prefix}:snapshots`;
+/**
+ * Pub/sub: a ticket holding a unit changed (`<productId>:<seq>`: paying, bought, back from paying,
+ * expired, left), published by the script that changed it, so the process watching that ticket
+ * re-reads it then instead of polling it.
+ */
+export const ticketChannel = (prefix: string) => `${prefix}:tickets`;
 /** Pub/sub: a slot or unit was freed (checkout done, expiry, leave, resume), API/sweeper → workers. */
 export const slotChannel = (prefix: string) => `${prefix}:slots`;

@@ -76,6 +76,7 @@ export class Queue {
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
     this.watchDeps = {
       on: (productId, listener) => this.rooms.on(productId, listener),
+      onTicket: (productId, seq, listener) => this.rooms.onTicket(productId, seq, listener),
       peek: (productId) => this.rooms.peek(productId),
       statusNow: (ticket, ref, record) => this.statusNow(ticket, ref, record),
       load: (ticket, ref, record) => this.loadStatus(ticket, ref, record),

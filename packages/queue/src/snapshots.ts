@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { snapshotChannel } from "./keys.js";
+import { snapshotChannel, ticketChannel } from "./keys.js";
 import type { RoomCounters, RoomStore } from "./store.js";
 import type { RoomSnapshot } from "./types.js";
 
@@ -9,6 +9,7 @@ export interface PublishedSnapshot extends RoomSnapshot {
 }
 
 type Listener = (room: PublishedSnapshot) => void;
+type TicketListener = () => void;
 
 /**
  * Each API process keeps the latest snapshot of every room in memory, fed by ONE Redis
@@ -18,6 +19,11 @@ type Listener = (room: PublishedSnapshot) => void;
  * Watchers hear a room at most once per `notifyIntervalMs`, with its newest snapshot: every
  * checkout this process completes refreshes the room, and calling 20,000 listeners once per
  * checkout (hundreds a second) cost more API CPU than the checkouts themselves.
+ *
+ * The same subscription carries the ticket channel: a ticket holding a unit is announced when a
+ * script changes it, and only its own watcher (if it is in this process) hears of it. After the
+ * subscription was lost and made again, every room is read again and every ticket watcher told,
+ * since announcements made meanwhile are gone.
  */
 export class RoomCache {
   private rooms = new Map<number, PublishedSnapshot>();
@@ -26,7 +32,10 @@ export class RoomCache {
   private loading = new Map<number, Promise<PublishedSnapshot | null>>();
   private pending = new Map<number, NodeJS.Timeout>();
   private notifiedAt = new Map<number, number>();
+  /** Ticket watchers by `<productId>:<seq>`, the form the scripts announce. */
+  private ticketListeners = new Map<string, Set<TicketListener>>();
   private started: Promise<void> | null = null;
+  private lostSubscription = false;
 
   constructor(
     private readonly store: RoomStore,
@@ -36,14 +45,35 @@ export class RoomCache {
 
   start(): Promise<void> {
     this.started ??= (async () => {
-      this.subscriber.on("message", (_channel: string, message: string) => {
+      const tickets = ticketChannel(this.store.prefix);
+      this.subscriber.on("message", (channel: string, message: string) => {
+        if (channel === tickets) {
+          this.ticketChanged(message);
+          return;
+        }
         try {
           this.accept(JSON.parse(message) as PublishedSnapshot);
         } catch {
           // A malformed snapshot is ignored; the next one replaces it.
         }
       });
-      await this.subscriber.subscribe(snapshotChannel(this.store.prefix));
+      // ioredis subscribes again by itself after a reconnect; what was published meanwhile is lost.
+      this.subscriber.on("reconnecting", () => {
+        this.lostSubscription = true;
+      });
+      this.subscriber.on("ready", () => {
+        if (!this.lostSubscription) return;
+        this.lostSubscription = false;
+        // ioredis sends its SUBSCRIBE right after this event; a PING behind it answers once the
+        // announcements arrive again, and only then is everything re-read.
+        setImmediate(() => {
+          this.subscriber.ping().then(
+            () => this.resync(),
+            () => this.resync(),
+          );
+        });
+      });
+      await this.subscriber.subscribe(snapshotChannel(this.store.prefix), tickets);
     })();
     return this.started;
   }
@@ -138,6 +168,32 @@ export class RoomCache {
     const snap = this.rooms.get(productId);
     const set = this.listeners.get(productId);
     if (snap && set) for (const l of set) l(snap);
+  }
+
+  /** Calls `listener` whenever a script announces a change of this ticket. */
+  onTicket(productId: number, seq: number, listener: TicketListener): () => void {
+    const key = `${productId}:${seq}`;
+    let set = this.ticketListeners.get(key);
+    if (!set) {
+      set = new Set();
+      this.ticketListeners.set(key, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.ticketListeners.get(key) === set) this.ticketListeners.delete(key);
+    };
+  }
+
+  private ticketChanged(key: string): void {
+    const set = this.ticketListeners.get(key);
+    if (set) for (const l of set) l();
+  }
+
+  /** After a lost subscription: fresh rooms, and every ticket watcher re-reads its ticket. */
+  private resync(): void {
+    for (const productId of this.rooms.keys()) void this.refresh(productId).catch(() => undefined);
+    for (const set of this.ticketListeners.values()) for (const l of set) l();
   }
 
   watcherCount(): number {

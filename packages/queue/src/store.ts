@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { LUA_RATE_LIMITED, QueueError, luaError, rateLimited } from "./errors.js";
 import { type BatchedJoin, JoinBatcher } from "./join-batch.js";
-import { activeRoomsKey, joinLimitKey, type RoomKeys, roomKeys, slotChannel } from "./keys.js";
+import { activeRoomsKey, joinLimitKey, type RoomKeys, roomKeys, slotChannel, ticketChannel } from "./keys.js";
 import { type ScriptName, scriptRunner } from "./scripts.js";
 import { type RoomConfig, type RoomSnapshot, STATE_BY_CODE, type TicketState } from "./types.js";
 
@@ -143,12 +143,12 @@ export class RoomStore {
 
   async expire(productId: number, now: number, payingGraceMs: number, limit = 500): Promise<number> {
     const k = this.keys(productId);
-    return (await this.run("expire", [k.room, k.tickets, k.expiries], [now, payingGraceMs, limit])) as number;
+    return (await this.run("expire", [k.room, k.tickets, k.expiries], [now, payingGraceMs, limit, ticketChannel(this.prefix), productId])) as number;
   }
 
   async begin(productId: number, seq: number, now: number): Promise<{ alreadyPurchased: boolean; orderId: number | null; expiresAt: number }> {
     const k = this.keys(productId);
-    const r = await this.run("begin", [k.room, k.tickets], [seq, now]);
+    const r = await this.run("begin", [k.room, k.tickets], [seq, now, ticketChannel(this.prefix), productId]);
     if (typeof r === "number") throw luaError(r);
     const [kind, value] = r as [number, number];
     return kind === 1 ? { alreadyPurchased: true, orderId: value, expiresAt: 0 } : { alreadyPurchased: false, orderId: null, expiresAt: value };
@@ -164,7 +164,8 @@ export class RoomStore {
     orderId: number,
   ): Promise<{ done: boolean; room: RoomCounters | null; leftCount: number }> {
     const k = this.keys(productId);
-    const r = await this.run("complete", [k.room, k.tickets, k.expiries, k.left], [seq, orderId, slotChannel(this.prefix), productId]);
+    const args = [seq, orderId, slotChannel(this.prefix), productId, ticketChannel(this.prefix)];
+    const r = await this.run("complete", [k.room, k.tickets, k.expiries, k.left], args);
     if (typeof r === "number") throw luaError(r);
     const [done, flat, leftCount] = r as [number, string[], number];
     const h: Record<string, string> = {};
@@ -174,13 +175,13 @@ export class RoomStore {
 
   async abandon(productId: number, seq: number, now: number): Promise<"admitted" | "expired" | "none"> {
     const k = this.keys(productId);
-    const r = (await this.run("abandon", [k.room, k.tickets, k.expiries], [seq, now])) as number;
+    const r = (await this.run("abandon", [k.room, k.tickets, k.expiries], [seq, now, ticketChannel(this.prefix), productId])) as number;
     return r === 1 ? "admitted" : r === 2 ? "expired" : "none";
   }
 
   async leave(productId: number, seq: number): Promise<"left" | "released" | "none"> {
     const k = this.keys(productId);
-    const r = (await this.run("leave", [k.room, k.tickets, k.expiries, k.left], [seq])) as number;
+    const r = (await this.run("leave", [k.room, k.tickets, k.expiries, k.left], [seq, ticketChannel(this.prefix), productId])) as number;
     if (r < 0) throw luaError(r);
     return r === 1 ? "left" : r === 2 ? "released" : "none";
   }

@@ -6,6 +6,7 @@ import { QueueError } from "../src/errors.js";
 import { joinLimitKey } from "../src/keys.js";
 import { signTicket } from "../src/ticket.js";
 import type { TicketStatus } from "../src/types.js";
+import { RECORD_REFRESH_MS } from "../src/watcher.js";
 import { SECRET, buy, harness, ordersOf, stockOf } from "./harness.js";
 import { closeDb, insertProduct, joinInOrder, testDb, until } from "./helpers.js";
 
@@ -424,7 +425,7 @@ describe("watch coalescing", () => {
     for (let i = 2; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(1900);
   });
 
-  it("a shopper in checkout hears the room's counters at most once per interval, and its purchase at once", async () => {
+  it("a shopper in checkout hears the room's counters at most once per interval, its paying and purchase at once, and reads its ticket only then", async () => {
     h = await harness("checkout-watch");
     const db = testDb();
     const productId = await insertProduct(db, { stock: 20, initialStock: 20, capacity: 10 });
@@ -440,6 +441,13 @@ describe("watch coalescing", () => {
     })();
     await until("first update", () => seen.length >= 1);
     expect(seen[0]!.state).toBe("ADMITTED");
+    // Its own record is read when a change of it is announced, not polled while the room moves.
+    const reads: number[] = [];
+    const read = h.queue.store.ticket.bind(h.queue.store);
+    h.queue.store.ticket = (p: number, seq: number) => {
+      reads.push(seq);
+      return read(p, seq);
+    };
     // Eight others buy, one every ~100 ms: the room's counters move with each (units left, slots
     // held, the next two admitted), but only the numbers of our shopper's status.
     for (let i = 1; i <= 8; i++) {
@@ -451,14 +459,19 @@ describe("watch coalescing", () => {
     const numbersOnly = seen.length;
     expect(numbersOnly).toBeLessThanOrEqual(3);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.at - seen[i - 1]!.at).toBeGreaterThanOrEqual(950);
-    // Its own purchase is not held back. (Paying, the shopper's own request, is not announced to
-    // watchers: a watcher shows it when it next wakes, here with the purchase itself.)
+    // ~1 s of a moving room: polling every 250 ms would have read it four times or more.
+    expect(reads.filter((seq) => seq === joined[0]!.seq)).toEqual([]);
+    // Its own paying and purchase are not held back: announced, read once each, sent at once.
+    const payingAt = Date.now();
     await h.queue.checkout.begin(joined[0]!.ticket, users[0]!);
+    await until("paying", () => seen.at(-1)!.state === "PAYING", 3000);
+    expect(seen.at(-1)!.at - payingAt).toBeLessThan(800);
     const paidAt = Date.now();
     await h.queue.checkout.complete(joined[0]!.ticket, users[0]!, 100);
     await watching;
     expect(seen.at(-1)!.state).toBe("PURCHASED");
     expect(seen.at(-1)!.at - paidAt).toBeLessThan(800);
+    expect(reads.filter((seq) => seq === joined[0]!.seq).length).toBeLessThanOrEqual(3);
     ac.abort();
   });
 
@@ -492,6 +505,63 @@ describe("watch coalescing", () => {
     expect(admitted.at - freedAt).toBeLessThan(2500);
     ac.abort();
     await watching;
+  });
+});
+
+describe("ticket announcements", () => {
+  /** A watch on an admitted shopper's ticket, recording every status with its time. */
+  async function watchHolder(name: string) {
+    h = await harness(name);
+    const db = testDb();
+    const productId = await insertProduct(db, { stock: 5, initialStock: 5, capacity: 2 });
+    const { users, joined } = await joinInOrder(h.queue, productId, 2);
+    await h.startWorker();
+    await until("admitted", async () => (await h!.queue.status(joined[0]!.ticket, users[0]!)).state === "ADMITTED");
+    const seen: { at: number; state: string }[] = [];
+    const handle = h.queue.follow(joined[0]!.ticket, users[0]!, {
+      next: (st) => {
+        seen.push({ at: Date.now(), state: st.state });
+        return true;
+      },
+      done: () => undefined,
+      fail: () => undefined,
+    });
+    await until("first status", () => seen.length >= 1);
+    expect(seen[0]!.state).toBe("ADMITTED");
+    return { queue: h.queue, productId, users, joined, seen, handle };
+  }
+
+  it("reach the watcher after its subscription was lost and made again: every ticket is re-read", async () => {
+    const w = await watchHolder("resync");
+    const subscriber = (w.queue.rooms as unknown as { subscriber: { disconnect(reconnect?: boolean): void } }).subscriber;
+    // The connection drops; the change made meanwhile is announced to nobody.
+    subscriber.disconnect(true);
+    const at = Date.now();
+    await w.queue.checkout.begin(w.joined[0]!.ticket, w.users[0]!);
+    await until("paying after the reconnect", () => w.seen.at(-1)!.state === "PAYING", 4000);
+    // Well before the RECORD_REFRESH_MS safety net: the reconnect itself made it re-read.
+    expect(w.seen.at(-1)!.at - at).toBeLessThan(2500);
+    w.handle.stop();
+  });
+
+  it("are not the only way: a change nobody announced (an older script) still shows within RECORD_REFRESH_MS", async () => {
+    const w = await watchHolder("unannounced");
+    // PAYING written behind the scripts' back; the room moves (its version), as rooms in a sale do.
+    const k = w.queue.store.keys(w.productId);
+    const rec = (await w.queue.redis.hget(k.tickets, String(w.joined[0]!.seq)))!;
+    const at = Date.now();
+    await w.queue.redis.hset(k.tickets, String(w.joined[0]!.seq), `P${rec.slice(1)}`);
+    const moving = setInterval(() => void w.queue.redis.hincrby(k.room, "version", 1), 200);
+    try {
+      await until("paying, unannounced", () => w.seen.at(-1)!.state === "PAYING", RECORD_REFRESH_MS + 4000);
+    } finally {
+      clearInterval(moving);
+    }
+    const after = w.seen.at(-1)!.at - at;
+    // Not before the safety net's age (nothing told it), and not long after.
+    expect(after).toBeGreaterThanOrEqual(RECORD_REFRESH_MS - 1500);
+    expect(after).toBeLessThan(RECORD_REFRESH_MS + 2500);
+    w.handle.stop();
   });
 });
 

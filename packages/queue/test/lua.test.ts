@@ -3,7 +3,7 @@ import { QueueError } from "../src/errors.js";
 import { MAX_JOIN_BATCH } from "../src/join-batch.js";
 import { scriptRunner } from "../src/scripts.js";
 import type { JoinLimit, RoomStore } from "../src/store.js";
-import { joinLimitKey, slotChannel } from "../src/keys.js";
+import { joinLimitKey, slotChannel, ticketChannel } from "../src/keys.js";
 import { roomConfig, testStore, until } from "./helpers.js";
 
 /** Each Lua script against a real Redis, on a random key prefix. */
@@ -419,6 +419,37 @@ describe("checkout slot", () => {
     await store.begin(P, 2, now());
     await expect(store.leave(P, 2)).rejects.toMatchObject({ code: "ALREADY_PAYING" });
     expect(await store.room(P)).toMatchObject({ admitted: 1, reservable: 1 });
+  });
+});
+
+describe("ticket channel", () => {
+  it("announces each change of a held ticket once, as <product>:<seq>, and nothing that changed nothing", async () => {
+    await store.initRoom(roomConfig({ capacity: 4, stock: 4, initialStock: 4, checkoutTtlSec: 1 }));
+    await store.admit(P, await joinMany(4), now(), GRACE);
+    await store.join(P, "waiting", now());
+    const sub = t.redis.duplicate();
+    const heard: string[] = [];
+    sub.on("message", (channel: string, message: string) => heard.push(`${channel === ticketChannel(t.prefix) ? "" : "?"}${message}`));
+    await sub.subscribe(ticketChannel(t.prefix));
+    const t0 = now();
+    await store.begin(P, 1, t0); // 1: ADMITTED -> PAYING
+    await expect(store.begin(P, 1, t0)).rejects.toMatchObject({ code: "ALREADY_PAYING" });
+    await store.abandon(P, 1, t0); // 1: PAYING -> ADMITTED
+    expect(await store.abandon(P, 1, t0)).toBe("none");
+    await store.begin(P, 1, t0);
+    await store.complete(P, 1, 11); // 1: PAYING -> PURCHASED
+    await store.complete(P, 1, 11); // already done: no news
+    await store.leave(P, 2); // 2: ADMITTED -> LEFT
+    await store.leave(P, 5); // 5: WAITING -> LEFT
+    await store.begin(P, 3, t0);
+    expect(await store.abandon(P, 3, t0 + 5_000)).toBe("expired"); // 3: PAYING -> EXPIRED
+    expect(await store.expire(P, t0 + 5_000, 10_000)).toBe(1); // 4: ADMITTED -> EXPIRED
+    expect(await store.expire(P, t0 + 5_000, 10_000)).toBe(0);
+    const expected = ["1:1", "1:1", "1:1", "1:1", "1:2", "1:5", "1:3", "1:3", "1:4"];
+    await until("every announcement", () => heard.length >= expected.length, 2000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual(expected);
+    sub.disconnect();
   });
 });
 

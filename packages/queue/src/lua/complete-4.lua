@@ -3,7 +3,7 @@
   and the slot frees. Idempotent. Tells the workers a slot is free and returns the room as it is
   now, so the API's checkout needs one round trip instead of four (script, PUBLISH, HGETALL, ZCARD).
   KEYS[1] room hash   KEYS[2] tickets hash   KEYS[3] expiries zset   KEYS[4] left zset
-  ARGV[1] seq   ARGV[2] orderId   ARGV[3] slot channel   ARGV[4] product id
+  ARGV[1] seq   ARGV[2] orderId   ARGV[3] slot channel   ARGV[4] product id   ARGV[5] ticket channel
   Returns {1 done | 0 already done, room hash as a flat list, left count}; -5 unknown ticket
 ]]
 local rcall = redis.call
@@ -27,4 +27,5 @@ local r = rcall("HMGET", room, "reservable", "admitted")
 if tonumber(r[1]) <= 0 and tonumber(r[2]) <= 0 then rcall("HSET", room, "soldout", 1) end
 rcall("HINCRBY", room, "version", 1)
 rcall("PUBLISH", ARGV[3], ARGV[4])
+rcall("PUBLISH", ARGV[5], ARGV[4] .. ":" .. ARGV[1])
 return {1, rcall("HGETALL", room), rcall("ZCARD", left)}

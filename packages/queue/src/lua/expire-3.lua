@@ -3,6 +3,7 @@
   Tickets in PAYING get an extra grace (a payment may be in flight); after it they expire too.
   KEYS[1] room hash   KEYS[2] tickets hash   KEYS[3] expiries zset
   ARGV[1] now ms   ARGV[2] paying grace ms   ARGV[3] max tickets per call
+  ARGV[4] ticket channel   ARGV[5] product id
   Returns the number of tickets expired.
 ]]
 local rcall = redis.call
@@ -22,6 +23,7 @@ for _, seq in ipairs(due) do
     rcall("HINCRBY", room, "reservable", 1)
     rcall("HSET", room, "soldout", 0)
     rcall("ZREM", expiries, seq)
+    rcall("PUBLISH", ARGV[4], ARGV[5] .. ":" .. seq)
     expired = expired + 1
   elseif state ~= "P" then
     rcall("ZREM", expiries, seq)

@@ -1,7 +1,7 @@
 --[[
   A shopper leaves the line (or gives up their checkout slot).
   KEYS[1] room hash   KEYS[2] tickets hash   KEYS[3] expiries zset   KEYS[4] left zset
-  ARGV[1] seq
+  ARGV[1] seq   ARGV[2] ticket channel   ARGV[3] product id
   Returns 1 left a waiting place, 2 gave back a held unit, 0 nothing to do; -8 payment in progress
 ]]
 local rcall = redis.call
@@ -15,6 +15,7 @@ if state == "W" then
   -- Remembered until admission passes it, so people behind see one fewer ahead right away.
   rcall("ZADD", left, ARGV[1], ARGV[1])
   rcall("HINCRBY", room, "version", 1)
+  rcall("PUBLISH", ARGV[2], ARGV[3] .. ":" .. ARGV[1])
   return 1
 end
 if state == "A" then
@@ -24,6 +25,7 @@ if state == "A" then
   rcall("HINCRBY", room, "reservable", 1)
   rcall("HSET", room, "soldout", 0)
   rcall("HINCRBY", room, "version", 1)
+  rcall("PUBLISH", ARGV[2], ARGV[3] .. ":" .. ARGV[1])
   return 2
 end
 return 0
