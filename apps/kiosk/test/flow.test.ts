@@ -116,6 +116,25 @@ describe("kiosk flow", () => {
     expect(next.effects[0]).toMatchObject({ idempotencyKey: "third-key-3" });
   });
 
+  it("lets the shopper pay again right after a decline, while the live feed still shows the failed attempt as paying", () => {
+    const paying = run(checkout, { type: "PAY_STARTED", card: CARD, key: "first-key-1" }).state;
+    // The feed announces the kiosk's own attempt; the decline answers before the feed's ADMITTED.
+    const fed = run(paying, { type: "TICKET", ticket: { ...admitted, state: "PAYING", version: "p" } }).state;
+    const declined = run(fed, {
+      type: "PAY_FAILED",
+      error: new KioskError("declined", "Your card was declined.", "CARD_DECLINED"),
+      key: "first-key-1",
+    }).state;
+    expect(declined).toMatchObject({ screen: "checkout", paying: false, ticket: { state: "PAYING" } });
+    const again = run(declined, { type: "PAY_STARTED", card: CARD, key: "second-key-2" });
+    expect(again.effects).toEqual([{ type: "pay", ticket: admitted.ticket, card: CARD, idempotencyKey: "second-key-2" }]);
+    // Nothing to pay for once the hold is gone or bought.
+    for (const state of ["PURCHASED", "EXPIRED"] as const) {
+      const gone = { ...checkout, ticket: { ...admitted, state } } as KioskState;
+      expect(run(gone, { type: "PAY_STARTED", card: CARD, key: "third-key-3" }).effects).toEqual([]);
+    }
+  });
+
   it("ends the visit with a notice when the hold expires or the product sells out", () => {
     const expired = run(checkout, { type: "TICKET", ticket: { ...admitted, state: "EXPIRED", version: "9" } });
     expect(expired.state).toMatchObject({ screen: "notice", notice: { title: "Time is up", next: "attract" } });

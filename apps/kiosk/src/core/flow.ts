@@ -88,6 +88,12 @@ export interface Step {
 
 export const initialState: KioskState = { screen: "starting" };
 
+/**
+ * A ticket a payment may start for: ADMITTED, or PAYING as the live feed may still show this
+ * kiosk's own attempt that just failed (the API refuses one that really is in progress elsewhere).
+ */
+export const PAYABLE: ReadonlySet<TicketStatus["state"]> = new Set(["ADMITTED", "PAYING"]);
+
 const stay = (state: KioskState): Step => ({ state, effects: [] });
 
 /** Backoff for device sign-in retries: 2 s, 4 s, … up to a minute. */
@@ -258,7 +264,7 @@ export function transition(state: KioskState, event: KioskEvent): Step {
 
     case "PAY_STARTED": {
       if (state.screen !== "checkout" || state.paying) return stay(state);
-      if (state.ticket.state !== "ADMITTED") return stay(state);
+      if (!PAYABLE.has(state.ticket.state)) return stay(state);
       const idempotencyKey = state.retryKey ?? event.key;
       return {
         state: { ...state, paying: true, error: null, retryKey: idempotencyKey },

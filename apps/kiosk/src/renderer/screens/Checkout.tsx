@@ -12,7 +12,7 @@ import {
   toCardDetails,
 } from "../../core/card-entry.js";
 import type { KioskView } from "../../core/controller.js";
-import type { KioskState, UserEvent } from "../../core/flow.js";
+import { type KioskState, PAYABLE, type UserEvent } from "../../core/flow.js";
 import { formatCountdown, formatMoney } from "../../core/format.js";
 import { useNow } from "../hooks.js";
 
@@ -91,7 +91,7 @@ export function Checkout({ state, view, send }: { state: CheckoutState; view: Ki
         <button
           type="button"
           className="primary big"
-          disabled={!card || state.paying || state.ticket.state !== "ADMITTED"}
+          disabled={!card || state.paying || !PAYABLE.has(state.ticket.state)}
           onClick={() => card && send({ type: "PAY", card })}
           data-testid="pay"
         >
