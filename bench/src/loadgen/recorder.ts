@@ -1,14 +1,29 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { Histogram } from "../stats/histogram.js";
 import { Series } from "../stats/series.js";
 import type { EndpointStats, PhaseResult } from "./protocol.js";
 
-/** What one phase of one load generator measured: per-endpoint latency and outcomes, per-second counts. */
+/** The loop-delay sampler's timer (ms); node reports each interval's whole length, this included. */
+const LOOP_SAMPLE_MS = 10;
+const lateMs = (ns: number) => Math.max(0, Math.round(ns / 1e5) / 10 - LOOP_SAMPLE_MS);
+
+/**
+ * What one phase of one load generator measured: per-endpoint latency and outcomes, per-second
+ * counts, and the generator's own event-loop delay. A generator stamps a response or an SSE event
+ * when its loop gets to it, so its loop delay is part of every latency it reports: p99s that grow
+ * with it say as much about the generator as about the servers.
+ */
 export class Recorder {
   readonly startedAt = Date.now();
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   readonly series = new Series();
   readonly extra: Record<string, number> = {};
   readonly histograms = new Map<string, Histogram>();
   private endpoints = new Map<string, { latency: Histogram; ok: number; errors: Record<string, number> }>();
+
+  constructor() {
+    this.loopDelay.enable();
+  }
 
   private endpoint(name: string) {
     let e = this.endpoints.get(name);
@@ -51,6 +66,12 @@ export class Recorder {
   }
 
   result(phase: PhaseResult["phase"]): PhaseResult {
+    this.loopDelay.disable();
+    if (this.loopDelay.count > 0) {
+      // Keys ending in Ms merge across generators by their maximum (merge.ts).
+      this.extra.generatorLoopDelayP99Ms = Math.round(lateMs(this.loopDelay.percentile(99)) * 10) / 10;
+      this.extra.generatorLoopDelayMaxMs = Math.round(lateMs(this.loopDelay.max) * 10) / 10;
+    }
     const endpoints: Record<string, EndpointStats> = {};
     for (const [k, v] of this.endpoints) endpoints[k] = { latency: v.latency.toJSON(), ok: v.ok, errors: v.errors };
     const histograms: PhaseResult["histograms"] = {};

@@ -109,6 +109,9 @@ export function markdown(r: BenchResult, chartFile: string): string {
     ...r.kafka.joinLog.map((j) => `Where joins waited, ${joinLogLine(j)}.`),
     "",
   ];
+  if (r.generatorLoopDelay.length) {
+    lines.push(`The load generators' own event-loop delay (the worse generator; part of every latency above): ${generatorLoopLine(r)}.`, "");
+  }
   if (r.cpuCost.length) {
     const groups = [...new Set(r.cpuCost.flatMap((c) => Object.keys(c.perOpUs)))];
     lines.push(
@@ -140,6 +143,10 @@ export function markdown(r: BenchResult, chartFile: string): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+function generatorLoopLine(r: BenchResult): string {
+  return r.generatorLoopDelay.map((g) => `${g.phase} ${g.p99Ms} / ${g.maxMs} ms`).join(", ");
 }
 
 /** Where a join phase's joins waited on Kafka (the API's histograms: p99 is a bucket bound). */
@@ -178,6 +185,7 @@ export function consoleTable(r: BenchResult): string {
   if (r.kafka.joinLog.length) {
     out.push("", "where joins waited (API histograms), per join phase:", ...r.kafka.joinLog.map((j) => `  ${joinLogLine(j)}`));
   }
+  if (r.generatorLoopDelay.length) out.push("", `load generators' event-loop delay, p99 / max: ${generatorLoopLine(r)}`);
   out.push("", "peak RSS:", ...Object.entries(r.peakRssBytes).map(([k, v]) => `  ${k.padEnd(30)} ${mb(v)}`));
   return out.join("\n");
 }

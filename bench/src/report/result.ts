@@ -134,6 +134,11 @@ export interface BenchResult {
   };
   /** CPU time per operation by process group (µs), from /proc: what each request costs whatever else runs. */
   cpuCost: CpuCost[];
+  /**
+   * Per phase, how late the load generators' event loops ran (the worse generator's p99 and max,
+   * ms): every latency the generators report includes this much of their own.
+   */
+  generatorLoopDelay: { phase: string; p99Ms: number; maxMs: number }[];
   /** --profile: CPU profile summaries per phase (API and worker processes, busiest first). */
   profiles: { phase: string; summaries: ProfileSummary[] }[];
   timeline: { phases: PhaseWindow[]; series: SeriesJson };

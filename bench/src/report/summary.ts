@@ -178,6 +178,21 @@ export function buildResult(c: Collected): BenchResult {
     ];
   }),
   );
+  const phases: [string, MergedPhase | null][] = [
+    ["baseline", c.baselineBefore],
+    ["sign-in", c.signin],
+    [`joins at ${c.opts.pacedRate}/s`, c.paced],
+    ["joins, closed loop", c.burst],
+    ["status polling", c.status],
+    ["SSE watchers connect", c.saleOpen],
+    ["sale", c.sale],
+    ["baseline again", c.baselineAfter],
+  ];
+  const generatorLoopDelay = phases.flatMap(([phase, p]) =>
+    p && p.extra.generatorLoopDelayP99Ms !== undefined
+      ? [{ phase, p99Ms: p.extra.generatorLoopDelayP99Ms, maxMs: p.extra.generatorLoopDelayMaxMs ?? 0 }]
+      : [],
+  );
   const meanBatch = c.allBatches.count > 0 ? Math.round((c.allBatches.sum / c.allBatches.count) * 10) / 10 : 0;
 
   return {
@@ -278,6 +293,7 @@ export function buildResult(c: Collected): BenchResult {
       joinLog: c.joinLog.map(joinLogFigures),
     },
     cpuCost,
+    generatorLoopDelay,
     profiles: c.profiles,
     timeline: { phases: c.windows, series: series.toJSON() },
   };
