@@ -144,7 +144,7 @@ async function run(req: PhaseRequest): Promise<PhaseResult> {
       sale = { sale: s, rec, times };
       await s.start(req);
       // The sale goes on; this phase's reply only says the watchers are connected.
-      return { ...rec.result("sale-open"), series: [] };
+      return { ...rec.result("sale-open", true), series: [] };
     }
     case "sale-close": {
       if (!sale) break;

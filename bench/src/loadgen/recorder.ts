@@ -65,13 +65,15 @@ export class Recorder {
     this.extra[name] = Math.max(this.extra[name] ?? 0, value);
   }
 
-  result(phase: PhaseResult["phase"]): PhaseResult {
-    this.loopDelay.disable();
+  /** The phase's figures; `goesOn`: the recorder keeps measuring a next phase (the loop delay afresh). */
+  result(phase: PhaseResult["phase"], goesOn = false): PhaseResult {
+    if (!goesOn) this.loopDelay.disable();
     if (this.loopDelay.count > 0) {
       // Keys ending in Ms merge across generators by their maximum (merge.ts).
       this.extra.generatorLoopDelayP99Ms = Math.round(lateMs(this.loopDelay.percentile(99)) * 10) / 10;
       this.extra.generatorLoopDelayMaxMs = Math.round(lateMs(this.loopDelay.max) * 10) / 10;
     }
+    if (goesOn) this.loopDelay.reset();
     const endpoints: Record<string, EndpointStats> = {};
     for (const [k, v] of this.endpoints) endpoints[k] = { latency: v.latency.toJSON(), ok: v.ok, errors: v.errors };
     const histograms: PhaseResult["histograms"] = {};
