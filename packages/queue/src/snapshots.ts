@@ -137,16 +137,7 @@ export class RoomCache {
   }
 
   on(productId: number, listener: Listener): () => void {
-    let set = this.listeners.get(productId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(productId, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(productId);
-    };
+    return addListener(this.listeners, productId, listener);
   }
 
   accept(snap: PublishedSnapshot): void {
@@ -172,17 +163,7 @@ export class RoomCache {
 
   /** Calls `listener` whenever a script announces a change of this ticket. */
   onTicket(productId: number, seq: number, listener: TicketListener): () => void {
-    const key = `${productId}:${seq}`;
-    let set = this.ticketListeners.get(key);
-    if (!set) {
-      set = new Set();
-      this.ticketListeners.set(key, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.ticketListeners.get(key) === set) this.ticketListeners.delete(key);
-    };
+    return addListener(this.ticketListeners, `${productId}:${seq}`, listener);
   }
 
   private ticketChanged(key: string): void {
@@ -201,6 +182,21 @@ export class RoomCache {
     for (const s of this.listeners.values()) n += s.size;
     return n;
   }
+}
+
+/** Adds a listener under a key; the returned function removes it, and the key once it has none. */
+function addListener<K, L>(map: Map<K, Set<L>>, key: K, listener: L): () => void {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  const mine = set;
+  mine.add(listener);
+  return () => {
+    mine.delete(listener);
+    if (mine.size === 0 && map.get(key) === mine) map.delete(key);
+  };
 }
 
 /**
