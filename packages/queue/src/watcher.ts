@@ -69,7 +69,7 @@ export interface WatchDeps {
  * The rules: a state change is sent at once; "the line moved" is held back to one update per
  * interval (updateIntervalMs), and a held watcher is woken early only by a snapshot that may change
  * its state; a ticket holding a unit re-reads its record when its change is announced (polling
- * 2,000 holders every 250 ms was two thirds of Redis's commands in a sale, ~20 reads per order); a
+ * 2,000 holders every 250 ms was half of Redis's commands in a sale, ~21 reads per order); a
  * receiver that is full gets the newest status when it has room, never a backlog.
  */
 export class TicketWatcher implements WatchHandle {
