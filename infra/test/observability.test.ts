@@ -25,6 +25,7 @@ describe("observability config", () => {
       "qd_admission_lag_seconds_bucket",
       "qd_join_log_wait_seconds_bucket",
       "qd_kafka_produce_seconds_bucket",
+      "qd_join_log_linger_seconds_sum",
       "qd_checkouts_total",
       "qd_http_request_duration_seconds_bucket",
     ]) {

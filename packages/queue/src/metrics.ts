@@ -33,6 +33,12 @@ export function createQueueMetrics(registry = new Registry(), withDefaults = fal
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     }),
+    joinLogLinger: new Histogram({
+      name: "qd_join_log_linger_seconds",
+      help: "How long each Kafka produce request of joins lingered for more joins before it left",
+      buckets: [0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003, 0.005, 0.01],
+      registers: [registry],
+    }),
     joinLogWait: new Histogram({
       name: "qd_join_log_wait_seconds",
       help: "A join's wait for the join log, from handing it over to Kafka's acknowledgement",
