@@ -152,7 +152,7 @@ function generatorLoopLine(r: BenchResult): string {
 /** Where a join phase's joins waited on Kafka (the API's histograms: p99 is a bucket bound). */
 function joinLogLine(j: BenchResult["kafka"]["joinLog"][number]): string {
   return (
-    `${j.phase}: ${n(j.produceRequests)} produce requests, round trip mean ${j.produceMeanMs ?? "-"} ms (p99 ≤ ${j.produceP99AtMostMs ?? "∞"} ms); ` +
+    `${j.phase}: ${n(j.produceRequests)} produce requests, lingered ${j.lingerMeanMs ?? "-"} ms and took ${j.produceMeanMs ?? "-"} ms on average (round trip p99 ≤ ${j.produceP99AtMostMs ?? "∞"} ms); ` +
     `a join waited for Kafka ${j.waitMeanMs ?? "-"} ms on average (p99 ≤ ${j.waitP99AtMostMs ?? "∞"} ms) ` +
     `of ${j.procedureMeanMs ?? "-"} ms in the procedure (p99 ≤ ${j.procedureP99AtMostMs ?? "∞"} ms)`
   );

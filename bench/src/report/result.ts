@@ -125,6 +125,8 @@ export interface BenchResult {
       produceRequests: number;
       produceMeanMs: number | null;
       produceP99AtMostMs: number | null;
+      /** Mean time a produce request lingered for more joins (null: no request, or an API without that histogram). */
+      lingerMeanMs: number | null;
       joins: number;
       waitMeanMs: number | null;
       waitP99AtMostMs: number | null;

@@ -14,6 +14,8 @@ export interface JoinLogHistograms {
   produce: PromHistogram;
   /** Each join's wait for Kafka's acknowledgement. */
   wait: PromHistogram;
+  /** How long each produce request lingered before it left. */
+  linger: PromHistogram;
   /** `queue.join` inside the API, from its procedure histogram (no HTTP parsing or queueing). */
   procedure: PromHistogram;
 }
@@ -28,12 +30,14 @@ const ms = (sec: number): number | null => (Number.isFinite(sec) ? Math.round(se
 function joinLogFigures(p: JoinLogPhase): BenchResult["kafka"]["joinLog"][number] {
   const produce = summariseHistogram(p.produce);
   const wait = summariseHistogram(p.wait);
+  const linger = summariseHistogram(p.linger);
   const procedure = summariseHistogram(p.procedure);
   return {
     phase: p.phase,
     produceRequests: produce.count,
     produceMeanMs: ms(produce.mean),
     produceP99AtMostMs: ms(produce.quantileLe),
+    lingerMeanMs: linger.count > 0 ? ms(linger.mean) : null,
     joins: wait.count,
     waitMeanMs: ms(wait.mean),
     waitP99AtMostMs: ms(wait.quantileLe),

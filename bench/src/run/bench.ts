@@ -188,6 +188,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
+        ...(opts.joinLingerMinMs === undefined ? {} : { KAFKA_JOIN_LINGER_MIN_MS: String(opts.joinLingerMinMs) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
       },
       join(paths.logDir, "api.log"),
@@ -219,6 +220,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const joinLogOf = (scrape: Sample[][]): JoinLogHistograms => ({
       produce: mergeHistograms(scrape.map((s) => histogram(s, "qd_kafka_produce_seconds"))),
       wait: mergeHistograms(scrape.map((s) => histogram(s, "qd_join_log_wait_seconds"))),
+      linger: mergeHistograms(scrape.map((s) => histogram(s, "qd_join_log_linger_seconds"))),
       procedure: mergeHistograms(scrape.map((s) => histogram(s, "qd_api_call_seconds", { path: "queue.join" }))),
     });
     const joinLog: JoinLogPhase[] = [];
@@ -230,6 +232,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         phase: name,
         produce: diffHistograms(now.produce, joinLogMark.produce),
         wait: diffHistograms(now.wait, joinLogMark.wait),
+        linger: diffHistograms(now.linger, joinLogMark.linger),
         procedure: diffHistograms(now.procedure, joinLogMark.procedure),
       });
       joinLogMark = now;
