@@ -19,9 +19,6 @@ describe("bench options", () => {
     expect(parseOptions([]).joinLingerMs).toBeUndefined();
     expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);
     expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);
-    expect(parseOptions([]).joinLingerMinMs).toBeUndefined();
-    expect(parseOptions(["--join-linger-min-ms", "3"]).joinLingerMinMs).toBe(3);
-    expect(() => parseOptions(["--join-linger-min-ms=-1"])).toThrow(UsageError);
     expect(parseOptions([]).apiWarmup).toBeUndefined();
     expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
     expect(() => parseOptions(["--api-warmup=-1"])).toThrow(UsageError);

@@ -21,12 +21,8 @@ export interface ApiConfig {
   kafka: { brokers: string[]; clientId: string };
   joinTopic: string;
   joinPartitions: number;
-  /**
-   * Linger of each produce request of joins (ms) while the process is busy, and while it is not
-   * (defaults: the queue's JOIN_LINGER_MS and JOIN_LINGER_MIN_MS).
-   */
+  /** Linger of each produce request of joins (ms; default: the queue's JOIN_LINGER_MS). */
   joinLingerMs?: number;
-  joinLingerMinMs?: number;
   /** Signs sessions (and, through the queue, tickets); at least 32 characters. */
   authSecret: string;
   /** Origins allowed to make cookie-authenticated mutations (CSRF) and cross-origin calls (CORS). */

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { JOIN_LINGER_MIN_MS, JOIN_LINGER_MS } from "@quickdeal/queue";
+import { JOIN_LINGER_MS } from "@quickdeal/queue";
 import { z } from "zod";
 import { type ApiConfig, defaultRateLimits, type RateLimitConfig } from "./config.js";
 
@@ -13,10 +13,7 @@ const schema = z.object({
   KAFKA_JOIN_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(8),
   // How long a produce request of joins waits for more joins to ride along (ms): longer means fewer
   // requests (less broker and kafkajs CPU per join), shorter answers sooner joins that wait on each other.
-  // The longest linger is taken while a process is busy, the shortest while it has CPU to spare
-  // (packages/queue/src/linger.ts); the same value for both fixes it.
   KAFKA_JOIN_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(JOIN_LINGER_MS),
-  KAFKA_JOIN_LINGER_MIN_MS: z.coerce.number().int().min(0).max(1000).default(JOIN_LINGER_MIN_MS),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
     "dev-only-secret-change-me-please-0123456789",
   ),
@@ -96,7 +93,6 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       joinTopic: e.KAFKA_JOIN_TOPIC,
       joinPartitions: e.KAFKA_JOIN_PARTITIONS,
       joinLingerMs: e.KAFKA_JOIN_LINGER_MS,
-      joinLingerMinMs: e.KAFKA_JOIN_LINGER_MIN_MS,
       authSecret: e.AUTH_SECRET,
       allowedOrigins: e.WEB_ORIGIN.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
       heartbeatGraceSec: e.HEARTBEAT_GRACE_SEC,

@@ -63,7 +63,6 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     clientId: config.kafka.clientId,
     topic: config.joinTopic,
     joinLingerMs: config.joinLingerMs,
-    joinLingerMinMs: config.joinLingerMinMs,
     secret: config.authSecret,
     db: dbHandle.db,
     prefix: config.redisPrefix,

@@ -79,20 +79,23 @@ export interface BatchReport {
   sendMs: number;
   /** Each join's wait from append to acknowledgement: lingering, the request before it, its own (ms). */
   waitsMs: number[];
-  /** How long the request lingered for more joins before it left (ms; less than asked if a full batch gathered). */
+  /**
+   * How long the request lingered for more joins before it left (ms): less than the linger when a
+   * full batch gathered, more when the event loop was late for the timer.
+   */
   lingerMs: number;
 }
 
 /**
- * Default longest linger before a produce request of joins (ms), taken when the process is busy;
- * see JoinLog and linger.ts. A tradeoff, measured both ways (docs/performance.md): 10 ms cut the
- * broker's CPU per join by a third at a steady 1,500 joins/s on a busy machine, and cost a closed
- * loop of 100 connections about a sixth of its joins/s, since there every join in flight waits out
- * the linger and no new one arrives meanwhile.
+ * Default linger before a produce request of joins (ms); see JoinLog. A tradeoff, measured both
+ * ways (docs/performance.md): 10 ms cut the broker's CPU per join by a third at a steady 1,500
+ * joins/s on a busy machine, and cost a closed loop of 100 connections about a sixth of its
+ * joins/s, since there every join in flight waits out the linger and no new one arrives meanwhile.
+ * A linger chosen by the event loop's utilisation (1 ms when idle enough, 3 ms when busy) was
+ * tried and not kept: it sped up long closed loops but worsened the p99 at 5,000 joins/s, and the
+ * two look alike from inside a process.
  */
 export const JOIN_LINGER_MS = 3;
-/** Default shortest linger (ms), taken when the process has CPU to spare (linger.ts). */
-export const JOIN_LINGER_MIN_MS = 1;
 
 /**
  * Appends joins to Kafka in micro-batches: one produce request in flight per process, and every
@@ -102,15 +105,12 @@ export const JOIN_LINGER_MIN_MS = 1;
  *
  * Before each send it lingers a moment unless a full batch is already waiting: at ~1,800 joins/s
  * the in-flight send alone gathered only 13–15 joins per batch, and the broker's CPU goes per
- * request more than per message. The linger adds at most `lingerMs` to a join's latency; given as
- * a function, it is asked before each request (adaptiveLinger: longer only while CPU is short).
+ * request more than per message. The linger adds at most `lingerMs` to a join's latency.
  */
 export class JoinLog {
   private producer: Producer;
   private queue: Pending[] = [];
   private flushing = false;
-  /** The linger before the next request (ms). */
-  private readonly lingerFor: () => number;
   /** Ends the current linger early (a full batch is waiting). */
   private lingerDone: (() => void) | null = null;
   private connected: Promise<void> | null = null;
@@ -127,7 +127,7 @@ export class JoinLog {
     readonly topic: string,
     private readonly maxBatch = 2000,
     private readonly onBatch?: (report: BatchReport) => void,
-    lingerMs: number | (() => number) = JOIN_LINGER_MS,
+    private readonly lingerMs = JOIN_LINGER_MS,
     /** Send at once, without lingering, when this many joins wait. */
     private readonly fullBatch = 500,
   ) {
@@ -136,7 +136,6 @@ export class JoinLog {
       // Fail fast when the broker is gone: the shopper gets a retryable error instead of a hang.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    this.lingerFor = typeof lingerMs === "number" ? () => lingerMs : lingerMs;
   }
 
   append(msg: JoinMessage): Promise<void> {
@@ -205,8 +204,7 @@ export class JoinLog {
     try {
       while (this.queue.length > 0) {
         const lingerStarted = performance.now();
-        const lingerMs = this.queue.length < this.fullBatch ? this.lingerFor() : 0;
-        if (lingerMs > 0) await this.linger(lingerMs);
+        if (this.lingerMs > 0 && this.queue.length < this.fullBatch) await this.linger();
         const lingered = performance.now() - lingerStarted;
         const batch = this.queue.splice(0, this.maxBatch);
         const groups = byProduct(batch);
@@ -243,10 +241,10 @@ export class JoinLog {
     }
   }
 
-  /** Waits `ms`, or less if a full batch gathers meanwhile. */
-  private linger(ms: number): Promise<void> {
+  /** Waits `lingerMs`, or less if a full batch gathers meanwhile. */
+  private linger(): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, this.lingerMs);
       this.lingerDone = done;
       function done() {
         clearTimeout(timer);

@@ -3,8 +3,7 @@ import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import { QueueError } from "./errors.js";
 import { HeartbeatBuffer } from "./heartbeats.js";
-import { JOIN_LINGER_MIN_MS, JOIN_LINGER_MS, JoinLog } from "./join-log.js";
-import { adaptiveLinger } from "./linger.js";
+import { JoinLog } from "./join-log.js";
 import { slotChannel } from "./keys.js";
 import { type QueueMetrics, createQueueMetrics } from "./metrics.js";
 import { loadRoomConfig, reconcileRoom } from "./rooms.js";
@@ -32,13 +31,8 @@ export interface QueueConfig {
    */
   watchMinIntervalMs?: number;
   watchMaxIntervalMs?: number;
-  /**
-   * How long a produce request of joins waits for more to ride along: `joinLingerMs` (default
-   * JOIN_LINGER_MS) while this process is busy, down to `joinLingerMinMs` (default
-   * JOIN_LINGER_MIN_MS) while it has CPU to spare (linger.ts). Equal values: a fixed linger.
-   */
+  /** How long a produce request of joins waits for more to ride along (default JOIN_LINGER_MS). */
   joinLingerMs?: number;
-  joinLingerMinMs?: number;
   clientId?: string;
   metrics?: QueueMetrics;
 }
@@ -74,14 +68,12 @@ export class Queue {
       requestTimeout: 5000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    const lingerMs = config.joinLingerMs ?? JOIN_LINGER_MS;
-    const linger = adaptiveLinger(Math.min(config.joinLingerMinMs ?? JOIN_LINGER_MIN_MS, lingerMs), lingerMs);
     this.log = new JoinLog(this.kafka, config.topic, 2000, ({ size, sendMs, waitsMs, lingerMs }) => {
       this.metrics.produceBatch.observe(size);
       this.metrics.produceSeconds.observe(sendMs / 1000);
       this.metrics.joinLogLinger.observe(lingerMs / 1000);
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
-    }, linger);
+    }, config.joinLingerMs);
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
     this.watchDeps = {
       on: (productId, listener) => this.rooms.on(productId, listener),
