@@ -23,6 +23,8 @@ export interface ApiConfig {
   joinPartitions: number;
   /** Linger of each produce request of joins (ms; default: the queue's JOIN_LINGER_MS). */
   joinLingerMs?: number;
+  /** Waiting joins at which a produce request leaves without lingering (default: the queue's JOIN_FULL_BATCH). */
+  joinFullBatch?: number;
   /** Signs sessions (and, through the queue, tickets); at least 32 characters. */
   authSecret: string;
   /** Origins allowed to make cookie-authenticated mutations (CSRF) and cross-origin calls (CORS). */

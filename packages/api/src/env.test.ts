@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JOIN_LINGER_MS } from "@quickdeal/queue";
+import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
 import { parseEnv } from "./env.js";
 
 describe("parseEnv", () => {
@@ -36,6 +36,14 @@ describe("parseEnv", () => {
     expect(parseEnv({ KAFKA_JOIN_LINGER_MS: "0" }).config.joinLingerMs).toBe(0);
     for (const bad of ["-1", "2.5", "1001", "soon"]) {
       expect(() => parseEnv({ KAFKA_JOIN_LINGER_MS: bad }), bad).toThrow(/KAFKA_JOIN_LINGER_MS/);
+    }
+  });
+
+  it("takes the count of joins that ends the linger, the queue's default unless told otherwise", () => {
+    expect(parseEnv({}).config.joinFullBatch).toBe(JOIN_FULL_BATCH);
+    expect(parseEnv({ KAFKA_JOIN_FULL_BATCH: "500" }).config.joinFullBatch).toBe(500);
+    for (const bad of ["0", "-1", "2.5", "2001", "many"]) {
+      expect(() => parseEnv({ KAFKA_JOIN_FULL_BATCH: bad }), bad).toThrow(/KAFKA_JOIN_FULL_BATCH/);
     }
   });
 

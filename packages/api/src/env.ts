@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { JOIN_LINGER_MS } from "@quickdeal/queue";
+import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
 import { z } from "zod";
 import { type ApiConfig, defaultRateLimits, type RateLimitConfig } from "./config.js";
 
@@ -14,6 +14,8 @@ const schema = z.object({
   // How long a produce request of joins waits for more joins to ride along (ms): longer means fewer
   // requests (less broker and kafkajs CPU per join), shorter answers sooner joins that wait on each other.
   KAFKA_JOIN_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(JOIN_LINGER_MS),
+  // Once this many joins wait, the request leaves without lingering: lingering pays for small requests.
+  KAFKA_JOIN_FULL_BATCH: z.coerce.number().int().min(1).max(2000).default(JOIN_FULL_BATCH),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
     "dev-only-secret-change-me-please-0123456789",
   ),
@@ -93,6 +95,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       joinTopic: e.KAFKA_JOIN_TOPIC,
       joinPartitions: e.KAFKA_JOIN_PARTITIONS,
       joinLingerMs: e.KAFKA_JOIN_LINGER_MS,
+      joinFullBatch: e.KAFKA_JOIN_FULL_BATCH,
       authSecret: e.AUTH_SECRET,
       allowedOrigins: e.WEB_ORIGIN.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
       heartbeatGraceSec: e.HEARTBEAT_GRACE_SEC,

@@ -63,6 +63,7 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     clientId: config.kafka.clientId,
     topic: config.joinTopic,
     joinLingerMs: config.joinLingerMs,
+    joinFullBatch: config.joinFullBatch,
     secret: config.authSecret,
     db: dbHandle.db,
     prefix: config.redisPrefix,

@@ -98,6 +98,17 @@ export interface BatchReport {
 export const JOIN_LINGER_MS = 3;
 
 /**
+ * Default count of waiting joins at which a produce request leaves without lingering (or stops
+ * lingering). Lingering pays while requests are small, where the broker's and kafkajs' cost per
+ * request is spread over few joins; a request already carrying this many only makes them wait.
+ * That is what tells a crowd whose clients wait on each other (every one of them already in the
+ * batch, nobody new coming) from a steady stream of a few joins per request, which still lingers:
+ * measured at 32 against 500 (docs/performance.md, 16:44 round), closed loops of 100 connections
+ * ran 7–56 % faster and the 5,000 joins/s phase lingered as before.
+ */
+export const JOIN_FULL_BATCH = 32;
+
+/**
  * Appends joins to Kafka in micro-batches: one produce request in flight per process, and every
  * join that arrives meanwhile rides in the next one (group commit), one record per product. One
  * request per join costs ~0.4 ms of CPU in kafkajs; 500 per request cost ~12 µs each. One request
@@ -105,7 +116,8 @@ export const JOIN_LINGER_MS = 3;
  *
  * Before each send it lingers a moment unless a full batch is already waiting: at ~1,800 joins/s
  * the in-flight send alone gathered only 13–15 joins per batch, and the broker's CPU goes per
- * request more than per message. The linger adds at most `lingerMs` to a join's latency.
+ * request more than per message. The linger adds at most `lingerMs` to a join's latency, and none
+ * once `fullBatch` joins wait.
  */
 export class JoinLog {
   private producer: Producer;
@@ -129,7 +141,7 @@ export class JoinLog {
     private readonly onBatch?: (report: BatchReport) => void,
     private readonly lingerMs = JOIN_LINGER_MS,
     /** Send at once, without lingering, when this many joins wait. */
-    private readonly fullBatch = 500,
+    private readonly fullBatch = JOIN_FULL_BATCH,
   ) {
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,

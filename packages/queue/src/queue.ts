@@ -33,6 +33,8 @@ export interface QueueConfig {
   watchMaxIntervalMs?: number;
   /** How long a produce request of joins waits for more to ride along (default JOIN_LINGER_MS). */
   joinLingerMs?: number;
+  /** Waiting joins at which a produce request leaves without lingering (default JOIN_FULL_BATCH). */
+  joinFullBatch?: number;
   clientId?: string;
   metrics?: QueueMetrics;
 }
@@ -73,7 +75,7 @@ export class Queue {
       this.metrics.produceSeconds.observe(sendMs / 1000);
       this.metrics.joinLogLinger.observe(lingerMs / 1000);
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
-    }, config.joinLingerMs);
+    }, config.joinLingerMs, config.joinFullBatch);
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
     this.watchDeps = {
       on: (productId, listener) => this.rooms.on(productId, listener),

@@ -1,6 +1,6 @@
 // The join log's batching against the real broker.
 import { afterAll, describe, expect, it } from "vitest";
-import { type BatchReport, decodeJoins, encodeJoins, JoinLog, type JoinMessage } from "../src/join-log.js";
+import { type BatchReport, decodeJoins, encodeJoins, JOIN_FULL_BATCH, JoinLog, type JoinMessage } from "../src/join-log.js";
 import { createKafka, ensureTopic } from "../src/kafka.js";
 import { KAFKA_BROKERS } from "./env.js";
 import { randomTopic } from "./helpers.js";
@@ -9,7 +9,7 @@ const kafka = createKafka(KAFKA_BROKERS, "join-log-test");
 const logs: JoinLog[] = [];
 afterAll(() => Promise.all(logs.map((l) => l.close())));
 
-async function joinLog(lingerMs: number, fullBatch: number, onBatch?: (r: BatchReport) => void): Promise<JoinLog> {
+async function joinLog(lingerMs: number, fullBatch?: number, onBatch?: (r: BatchReport) => void): Promise<JoinLog> {
   const topic = randomTopic("joinlog");
   await ensureTopic(createKafka(KAFKA_BROKERS, "test-admin"), topic, 2);
   const log = new JoinLog(kafka, topic, 2000, onBatch, lingerMs, fullBatch);
@@ -47,6 +47,18 @@ describe("join log", () => {
       expect(r.lingerMs).toBeGreaterThanOrEqual(15);
       for (const w of r.waitsMs) expect(w).toBeGreaterThanOrEqual(r.sendMs + r.lingerMs - 1);
     }
+  });
+
+  it("by default lingers for a few joins but not once JOIN_FULL_BATCH of them wait", async () => {
+    const reports: BatchReport[] = [];
+    const log = await joinLog(200, undefined, (r) => reports.push(r));
+    await log.warm();
+    await Promise.all(joins(JOIN_FULL_BATCH + 8).map((m) => log.append(m)));
+    await Promise.all(joins(5, 100).map((m) => log.append(m)));
+    expect(reports.map((r) => r.size)).toEqual([JOIN_FULL_BATCH + 8, 5]);
+    // The crowd left as soon as it was JOIN_FULL_BATCH strong; the few waited out the linger.
+    expect(reports[0]?.lingerMs).toBeLessThan(100);
+    expect(reports[1]?.lingerMs).toBeGreaterThanOrEqual(190);
   });
 
   it("stops lingering as soon as a full batch waits", async () => {
