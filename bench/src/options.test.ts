@@ -19,6 +19,9 @@ describe("bench options", () => {
     expect(parseOptions([]).joinLingerMs).toBeUndefined();
     expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);
     expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);
+    expect(parseOptions([]).joinFullBatch).toBeUndefined();
+    expect(parseOptions(["--join-full-batch", "500"]).joinFullBatch).toBe(500);
+    expect(() => parseOptions(["--join-full-batch", "0"])).toThrow(UsageError);
     expect(parseOptions([]).apiWarmup).toBeUndefined();
     expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
     expect(() => parseOptions(["--api-warmup=-1"])).toThrow(UsageError);

@@ -44,6 +44,8 @@ const schema = z.object({
   apiAccept: z.enum(["primary", "workers"]).optional(),
   /** KAFKA_JOIN_LINGER_MS for the API processes (unset: the API's default). */
   joinLingerMs: int(0, 1_000).optional(),
+  /** KAFKA_JOIN_FULL_BATCH for the API processes (unset: the API's default). */
+  joinFullBatch: int(1, 2_000).optional(),
   /** API_WARMUP_SHOPPERS for the API processes (unset: the API's default). */
   apiWarmup: int(0, 100_000).optional(),
   /** Extra node or V8 flags for the API processes (their workers inherit them), e.g. `--trace-gc`. */
@@ -82,6 +84,7 @@ const NUMERIC = [
   "million-count",
   "api-young-gen-mb",
   "join-linger-ms",
+  "join-full-batch",
   "api-warmup",
 ] as const;
 
@@ -114,6 +117,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
   --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
   --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)
+  --join-full-batch N  KAFKA_JOIN_FULL_BATCH of the API processes (default: the API's own)
   --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)
   --api-node-args="…"  extra node/V8 flags for the API processes, e.g. --api-node-args=--trace-gc
                        (their output goes to the run's api.log)`;

@@ -188,6 +188,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
+        ...(opts.joinFullBatch === undefined ? {} : { KAFKA_JOIN_FULL_BATCH: String(opts.joinFullBatch) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
       },
       join(paths.logDir, "api.log"),
