@@ -99,14 +99,11 @@ export const JOIN_LINGER_MS = 3;
 
 /**
  * Default count of waiting joins at which a produce request leaves without lingering (or stops
- * lingering). Lingering pays while requests are small, where the broker's and kafkajs' cost per
- * request is spread over few joins; a request already carrying this many only makes them wait.
- * That is what tells a crowd whose clients wait on each other (every one of them already in the
- * batch, nobody new coming) from a steady stream of a few joins per request, which still lingers:
- * measured at 32 against 500 (docs/performance.md, 16:44 round), closed loops of 100 connections
- * ran 7–56 % faster and the 5,000 joins/s phase lingered as before.
+ * lingering). 32 was measured against 500 (docs/performance.md, 16:44 round; decisions.md §24):
+ * closed loops of 100 connections ran faster in every pair, but the p99 at 5,000 joins/s went over
+ * 50 ms in 2 of 10 runs (in the sale's first second), against none of 23, so 500 stayed the default.
  */
-export const JOIN_FULL_BATCH = 32;
+export const JOIN_FULL_BATCH = 500;
 
 /**
  * Appends joins to Kafka in micro-batches: one produce request in flight per process, and every

@@ -54,7 +54,7 @@ describe("join log", () => {
     const log = await joinLog(200, undefined, (r) => reports.push(r));
     await log.warm();
     await Promise.all(joins(JOIN_FULL_BATCH + 8).map((m) => log.append(m)));
-    await Promise.all(joins(5, 100).map((m) => log.append(m)));
+    await Promise.all(joins(5, JOIN_FULL_BATCH + 8).map((m) => log.append(m)));
     expect(reports.map((r) => r.size)).toEqual([JOIN_FULL_BATCH + 8, 5]);
     // The crowd left as soon as it was JOIN_FULL_BATCH strong; the few waited out the linger.
     expect(reports[0]?.lingerMs).toBeLessThan(100);
