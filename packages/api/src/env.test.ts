@@ -41,7 +41,7 @@ describe("parseEnv", () => {
 
   it("takes the count of joins that ends the linger, the queue's default unless told otherwise", () => {
     expect(parseEnv({}).config.joinFullBatch).toBe(JOIN_FULL_BATCH);
-    expect(parseEnv({ KAFKA_JOIN_FULL_BATCH: "32" }).config.joinFullBatch).toBe(32);
+    expect(parseEnv({ KAFKA_JOIN_FULL_BATCH: "500" }).config.joinFullBatch).toBe(500);
     for (const bad of ["0", "-1", "2.5", "2001", "many"]) {
       expect(() => parseEnv({ KAFKA_JOIN_FULL_BATCH: bad }), bad).toThrow(/KAFKA_JOIN_FULL_BATCH/);
     }

