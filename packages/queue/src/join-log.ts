@@ -90,21 +90,17 @@ export interface BatchReport {
  * Default linger before a produce request of joins (ms); see JoinLog. A tradeoff, measured both
  * ways (docs/performance.md): 10 ms cut the broker's CPU per join by a third at a steady 1,500
  * joins/s on a busy machine, and cost a closed loop of 100 connections about a sixth of its
- * joins/s, since there every join in flight waits out the linger and no new one arrives meanwhile.
- * A linger chosen by the event loop's utilisation (1 ms when idle enough, 3 ms when busy) was
- * tried and not kept: it sped up long closed loops but worsened the p99 at 5,000 joins/s, and the
- * two look alike from inside a process.
+ * joins/s, since there every join in flight waits out the linger and no new one arrives meanwhile
+ * (JOIN_FULL_BATCH ends the linger for those; decisions.md §24 also has a rule tried and reverted).
  */
 export const JOIN_LINGER_MS = 3;
 
 /**
  * Default count of waiting joins at which a produce request leaves without lingering (or stops
- * lingering). Lingering pays while requests are small, where the broker's and kafkajs' cost per
- * request is spread over few joins; a request already carrying this many only makes them wait.
- * The size of the waiting batch tells a crowd whose clients wait on each other (all of them already
- * in it) from a steady stream of a few joins per request, which still lingers. Measured at 32
- * against 500 (docs/performance.md, 16:44 round; decisions.md §24): closed loops of 100 connections
- * ran faster in 13 of 14 alternating pairs, the p99 at 5,000 joins/s the same within the noise.
+ * lingering): lingering pays only for small requests, and a crowd whose clients wait on each other
+ * is all in the batch already, while a steady stream of a few joins per request still lingers.
+ * 32 against 500: closed loops faster in 13 of 14 pairs, the p99 at 5,000 joins/s unchanged
+ * within the noise (decisions.md §24).
  */
 export const JOIN_FULL_BATCH = 32;
 
