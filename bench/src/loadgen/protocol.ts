@@ -37,12 +37,17 @@ export interface EndpointStats {
   errors: Record<string, number>;
 }
 
+/** Buckets of PhaseResult.fine (ms): a closed loop of joins may last well under a second. */
+export const FINE_MS = 100;
+
 export interface PhaseResult {
   phase: PhaseRequest["phase"];
   startedAt: number;
   endedAt: number;
   endpoints: Record<string, EndpointStats>;
   series: SeriesJson;
+  /** Successful calls per 100 ms (FINE_MS), by endpoint. */
+  fine: SeriesJson;
   /** Phase-specific numbers. */
   extra: Record<string, number>;
   /** Phase-specific histograms (SSE update delay, …). */

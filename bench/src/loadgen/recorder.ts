@@ -1,7 +1,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { Histogram } from "../stats/histogram.js";
 import { Series } from "../stats/series.js";
-import type { EndpointStats, PhaseResult } from "./protocol.js";
+import { type EndpointStats, FINE_MS, type PhaseResult } from "./protocol.js";
 
 /** The loop-delay sampler's timer (ms); node reports each interval's whole length, this included. */
 const LOOP_SAMPLE_MS = 10;
@@ -17,6 +17,8 @@ export class Recorder {
   readonly startedAt = Date.now();
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   readonly series = new Series();
+  /** Successful calls per FINE_MS, for best rates over phases shorter than a few seconds. */
+  readonly fine = new Series(FINE_MS);
   readonly extra: Record<string, number> = {};
   readonly histograms = new Map<string, Histogram>();
   private endpoints = new Map<string, { latency: Histogram; ok: number; errors: Record<string, number> }>();
@@ -39,6 +41,7 @@ export class Recorder {
     e.ok++;
     e.latency.record(latencyMs);
     this.series.inc(name, at);
+    this.fine.inc(name, at);
   }
 
   error(name: string, code: string, latencyMs: number, at = Date.now()): void {
@@ -78,6 +81,6 @@ export class Recorder {
     for (const [k, v] of this.endpoints) endpoints[k] = { latency: v.latency.toJSON(), ok: v.ok, errors: v.errors };
     const histograms: PhaseResult["histograms"] = {};
     for (const [k, v] of this.histograms) histograms[k] = v.toJSON();
-    return { phase, startedAt: this.startedAt, endedAt: Date.now(), endpoints, series: this.series.toJSON(), extra: this.extra, histograms };
+    return { phase, startedAt: this.startedAt, endedAt: Date.now(), endpoints, series: this.series.toJSON(), fine: this.fine.toJSON(), extra: this.extra, histograms };
   }
 }

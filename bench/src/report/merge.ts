@@ -1,4 +1,4 @@
-import type { PhaseResult } from "../loadgen/protocol.js";
+import { FINE_MS, type PhaseResult } from "../loadgen/protocol.js";
 import { Histogram, type LatencySummary } from "../stats/histogram.js";
 import { Series } from "../stats/series.js";
 
@@ -9,6 +9,8 @@ export interface MergedPhase {
   endedAt: number;
   endpoints: Record<string, { latency: Histogram; ok: number; errors: Record<string, number> }>;
   series: Series;
+  /** Successful calls per FINE_MS. */
+  fine: Series;
   extra: Record<string, number>;
   histograms: Record<string, Histogram>;
 }
@@ -18,6 +20,7 @@ export function mergePhase(results: PhaseResult[]): MergedPhase {
   const histograms: MergedPhase["histograms"] = {};
   const extra: Record<string, number> = {};
   const series = new Series();
+  const fine = new Series(FINE_MS);
   for (const r of results) {
     for (const [name, e] of Object.entries(r.endpoints)) {
       const m = endpoints[name] ?? { latency: new Histogram(), ok: 0, errors: {} };
@@ -30,6 +33,7 @@ export function mergePhase(results: PhaseResult[]): MergedPhase {
     // Durations are concurrent across generators (take the longest); counts add up.
     for (const [k, v] of Object.entries(r.extra)) extra[k] = k.endsWith("Ms") ? Math.max(extra[k] ?? 0, v) : (extra[k] ?? 0) + v;
     series.merge(r.series);
+    fine.merge(r.fine);
   }
   return {
     phase: results[0]?.phase ?? "?",
@@ -37,6 +41,7 @@ export function mergePhase(results: PhaseResult[]): MergedPhase {
     endedAt: Math.max(...results.map((r) => r.endedAt)),
     endpoints,
     series,
+    fine,
     extra,
     histograms,
   };

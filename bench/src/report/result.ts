@@ -45,8 +45,12 @@ export interface BenchResult {
 
   /** queue.join completed per second, closed loop (as fast as it goes), whole phase. */
   joinsPerSec: number;
-  /** Best whole second of joins (either join phase). */
+  /**
+   * Best second of the closed loop's joins, as a window sliding by 100 ms over its whole tenths;
+   * over a shorter window when the closed loop is shorter (`joinPeakWindowMs`).
+   */
   joinPeakPerSec: number;
+  joinPeakWindowMs: number;
   /** Latency of queue.join at the fixed rate (`joinP99AtPerSec`), counted from when each call was due. */
   joinP50Ms: number;
   joinP95Ms: number;

@@ -130,8 +130,9 @@ export function buildResult(c: Collected): BenchResult {
   for (const p of [c.baselineBefore, c.signin, ...(c.paced ? [c.paced] : []), c.burst, c.status, c.sale, c.baselineAfter]) series.merge(p.series);
   series.merge(c.saleSeries);
 
-  const joinWindowStart = (c.paced ?? c.burst).startedAt;
-  const joinPeakPerSec = series.peak("join", joinWindowStart, c.burst.endedAt);
+  // The closed loop's best second, sliding by 100 ms (the fixed-rate phase is capped at its rate).
+  const joinPeak = c.burst.fine.bestRate("join", c.burst.startedAt, c.burst.endedAt, 1000);
+  const joinPeakPerSec = joinPeak.perSec;
   const saleEnd = c.soldOutAt ?? Date.now();
   const saleSeconds = Math.max(0.001, (saleEnd - c.saleStart) / 1000);
   const admittedInSale = c.saleSeries.values("admitted", c.saleStart, saleEnd).reduce((s, x) => s + x.value, 0);
@@ -219,6 +220,7 @@ export function buildResult(c: Collected): BenchResult {
 
     joinsPerSec: burst?.perSec ?? 0,
     joinPeakPerSec,
+    joinPeakWindowMs: joinPeak.windowMs,
     joinP50Ms: paced?.p50Ms ?? burst?.p50Ms ?? 0,
     joinP95Ms: paced?.p95Ms ?? burst?.p95Ms ?? 0,
     joinP99Ms: paced?.p99Ms ?? burst?.p99Ms ?? 0,

@@ -51,4 +51,28 @@ describe("Series", () => {
     expect(s.values("join", 1000_000, 1003_999).map((x) => x.value)).toEqual([5, 80, 40, 500]);
     expect(s.peak("join", 1000_000, 1003_999)).toBe(80);
   });
+
+  it("gives a closed loop shorter than a second its best rate over the whole tenths it covers", () => {
+    // 0.65 s of joins at ~15,000 /s, straddling a second boundary: no whole second holds them.
+    const s = new Series(100);
+    const perSecond = new Series();
+    const from = 1000_450;
+    for (let t = from; t < from + 650; t += 2) {
+      s.inc("join", t, 30);
+      perSecond.inc("join", t, 30);
+    }
+    // whole tenths 1000.5–1000.9 and 1001.0: 600 ms at 1,500 per tenth
+    expect(Series.from(s.toJSON(), 100).bestRate("join", from, from + 650)).toEqual({ perSec: 15_000, windowMs: 600 });
+    // whole seconds would call 8,250 the best second of a loop running at 15,000 /s
+    expect(perSecond.values("join", from, from + 650).map((x) => x.value)).toEqual([8_250, 1_500]);
+    expect(perSecond.peak("join", from, from + 650)).toBe(8_250);
+  });
+
+  it("slides a one-second window by its buckets and finds the best stretch", () => {
+    const s = new Series(100);
+    // 3 s: 100 per tenth, then a stretch of 10 tenths at 300 that straddles a second boundary
+    for (let b = 0; b < 30; b++) s.inc("join", 2000_000 + b * 100 + 50, b >= 13 && b < 23 ? 300 : 100);
+    expect(s.bestRate("join", 2000_000, 2003_000)).toEqual({ perSec: 3000, windowMs: 1000 });
+    expect(s.bestRate("join", 2000_000, 2000_150)).toEqual({ perSec: 0, windowMs: 0 });
+  });
 });
