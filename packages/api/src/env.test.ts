@@ -22,8 +22,8 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ API_ACCEPT: "kernel" })).toThrow(/API_ACCEPT/);
   });
 
-  it("warms each worker with 3,000 shoppers unless told otherwise; 0 skips it", () => {
-    expect(parseEnv({}).warmupShoppers).toBe(3_000);
+  it("warms each worker with 10,000 shoppers unless told otherwise; 0 skips it", () => {
+    expect(parseEnv({}).warmupShoppers).toBe(10_000);
     expect(parseEnv({ API_WARMUP_SHOPPERS: "0" }).warmupShoppers).toBe(0);
     expect(parseEnv({ API_WARMUP_SHOPPERS: "50" }).warmupShoppers).toBe(50);
     for (const bad of ["-1", "2.5", "100001", "many"]) {
