@@ -156,7 +156,13 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     };
     // --profile: an inspector per process on loopback; a clustered API's workers take the ports after
     // its own, so it gets a block of free ones.
-    const prof = async (processes: number) => (opts.profile ? [`--inspect=127.0.0.1:${await freePortBlock(processes)}`] : []);
+    const inspectPorts: [number, number][] = [];
+    const prof = async (processes: number) => {
+      if (!opts.profile) return [];
+      const base = await freePortBlock(processes);
+      inspectPorts.push([base, base + processes - 1]);
+      return [`--inspect=127.0.0.1:${base}`];
+    };
     const workerPorts: number[] = [];
     for (let i = 0; i < opts.workers; i++) {
       const port = await freePort();
@@ -200,7 +206,15 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     for (const [i, port] of workerPorts.entries()) await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000, procs[i]);
     // Every API worker up: the port answers as soon as the first one listens, and each listens
     // only after its warm-up; a worker still warming would leave every connection to the others.
-    for (let i = 0; i < 1_200 && listeningCount(apiPort, childrenOf(api.pid)) < opts.apiWorkers; i++) await sleep(100);
+    // With the primary accepting (node:cluster's round robin) the workers hold no socket of the
+    // API's port; each holds one of its own while it warms up (warmup.ts), so all are up once none
+    // listens on anything but an inspector port. (With the warm-up off they are up within ~1 s.)
+    const warming = (port: number) => port !== apiPort && !inspectPorts.some(([lo, hi]) => port >= lo && port <= hi);
+    const allUp = () =>
+      opts.apiAccept === "primary"
+        ? listeningCount(warming, childrenOf(api.pid)) === 0
+        : listeningCount(apiPort, childrenOf(api.pid)) >= opts.apiWorkers;
+    for (let i = 0; i < 1_200 && !allUp(); i++) await sleep(100);
     const apiReadySec = (performance.now() - apiStartedAt) / 1000;
     await sleep(1_000);
     await queue.ensureRoom(productId);

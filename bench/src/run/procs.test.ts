@@ -35,6 +35,8 @@ describe("listeningCount", () => {
     await once(srv, "listening");
     const port = (srv.address() as { port: number }).port;
     expect(listeningCount(port, [process.pid])).toBe(1);
+    expect(listeningCount((p) => p === port, [process.pid])).toBe(1);
+    expect(listeningCount((p) => p !== port && p === 1, [process.pid])).toBe(0);
     // A parent that does not hold it (pid 1 here, or unreadable) is not counted.
     expect(listeningCount(port, [1])).toBe(0);
     await new Promise((r) => srv.close(r));

@@ -176,11 +176,12 @@ export function socketCount(pid: number): number {
 }
 
 /**
- * How many of `pids` hold the socket listening on 127.0.0.1:`port` (Linux /proc): a cluster
- * worker gets the shared listening socket only once it calls listen(), so this counts the
- * workers that serve.
+ * How many of `pids` hold a socket listening on `port` (Linux /proc): a cluster worker gets the
+ * shared listening socket only once it calls listen(), so this counts the workers that serve.
+ * `port` may be a test instead: any listening socket whose port passes it.
  */
-export function listeningCount(port: number, pids: number[]): number {
+export function listeningCount(port: number | ((port: number) => boolean), pids: number[]): number {
+  const wanted = typeof port === "number" ? (p: number) => p === port : port;
   const inodes = new Set<string>();
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     let text: string;
@@ -194,7 +195,7 @@ export function listeningCount(port: number, pids: number[]): number {
       // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is the 10th field
       const local = f[1];
       if (local === undefined || f[3] !== "0A") continue;
-      if (Number.parseInt(local.slice(local.indexOf(":") + 1), 16) === port && f[9]) inodes.add(`socket:[${f[9]}]`);
+      if (wanted(Number.parseInt(local.slice(local.indexOf(":") + 1), 16)) && f[9]) inodes.add(`socket:[${f[9]}]`);
     }
   }
   let n = 0;
