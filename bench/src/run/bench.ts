@@ -217,6 +217,10 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     for (let i = 0; i < 1_200 && !allUp(); i++) await sleep(100);
     const apiReadySec = (performance.now() - apiStartedAt) / 1000;
     await sleep(1_000);
+    if (opts.idleBefore > 0) {
+      log(`API idle for ${opts.idleBefore} s before the crowd (processes started ahead of the sale)`);
+      await sleep(opts.idleBefore * 1_000);
+    }
     await queue.ensureRoom(productId);
     if (profiler) {
       const logs = [{ label: "api", file: join(paths.logDir, "api.log") }, ...workerPorts.map((_, i) => ({ label: "worker", file: join(paths.logDir, `worker-${i + 1}.log`) }))];
