@@ -6,16 +6,16 @@
 export type SeriesJson = [number, Record<string, number>][];
 
 export class Series {
-  private bySecond = new Map<number, Record<string, number>>();
+  private byBucket = new Map<number, Record<string, number>>();
 
   constructor(readonly resolutionMs = 1000) {}
 
   inc(name: string, atMs = Date.now(), n = 1): void {
     const s = Math.floor(atMs / this.resolutionMs);
-    let row = this.bySecond.get(s);
+    let row = this.byBucket.get(s);
     if (!row) {
       row = {};
-      this.bySecond.set(s, row);
+      this.byBucket.set(s, row);
     }
     row[name] = (row[name] ?? 0) + n;
   }
@@ -23,23 +23,23 @@ export class Series {
   /** Sets a gauge-like value for the second (the last write wins). */
   set(name: string, atMs: number, value: number): void {
     const s = Math.floor(atMs / this.resolutionMs);
-    const row = this.bySecond.get(s) ?? {};
+    const row = this.byBucket.get(s) ?? {};
     row[name] = value;
-    this.bySecond.set(s, row);
+    this.byBucket.set(s, row);
   }
 
   merge(other: Series | SeriesJson): this {
     const rows = other instanceof Series ? other.toJSON() : other;
     for (const [s, counts] of rows) {
-      const row = this.bySecond.get(s) ?? {};
+      const row = this.byBucket.get(s) ?? {};
       for (const [k, v] of Object.entries(counts)) row[k] = (row[k] ?? 0) + v;
-      this.bySecond.set(s, row);
+      this.byBucket.set(s, row);
     }
     return this;
   }
 
   toJSON(): SeriesJson {
-    return [...this.bySecond.entries()].sort((a, b) => a[0] - b[0]);
+    return [...this.byBucket.entries()].sort((a, b) => a[0] - b[0]);
   }
 
   static from(json: SeriesJson, resolutionMs = 1000): Series {
@@ -50,14 +50,14 @@ export class Series {
   values(name: string, fromMs: number, toMs: number): { second: number; value: number }[] {
     const out: { second: number; value: number }[] = [];
     for (let s = Math.floor(fromMs / this.resolutionMs); s <= Math.floor(toMs / this.resolutionMs); s++) {
-      out.push({ second: s, value: this.bySecond.get(s)?.[name] ?? 0 });
+      out.push({ second: s, value: this.byBucket.get(s)?.[name] ?? 0 });
     }
     return out;
   }
 
   names(): string[] {
     const set = new Set<string>();
-    for (const row of this.bySecond.values()) for (const k of Object.keys(row)) set.add(k);
+    for (const row of this.byBucket.values()) for (const k of Object.keys(row)) set.add(k);
     return [...set];
   }
 
@@ -83,7 +83,7 @@ export class Series {
     const last = Math.floor(toMs / r) - 1;
     if (last < first) return { perSec: 0, windowMs: 0 };
     const w = Math.min(last - first + 1, Math.max(1, Math.round(windowMs / r)));
-    const at = (b: number) => this.bySecond.get(b)?.[name] ?? 0;
+    const at = (b: number) => this.byBucket.get(b)?.[name] ?? 0;
     let sum = 0;
     let best = 0;
     for (let b = first; b <= last; b++) {
