@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueueError } from "../src/errors.js";
 import { MAX_JOIN_BATCH } from "../src/join-batch.js";
@@ -265,6 +266,75 @@ describe("joins arriving together (join-batch.ts)", () => {
     }
     expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect(rec.calls.map((c) => c.argv.length / 5)).toEqual([MAX_JOIN_BATCH, MAX_JOIN_BATCH, 10]);
+  });
+
+  it("answer and leave Redis exactly as the same joins sent one call each", async () => {
+    // The script makes its writes once per batch; this holds it to the one-join-per-call result,
+    // over batches mixing repeat joins, users who left, several scopes and refusals.
+    type Join = { user: string; scope: number; points: number };
+    const joinArb = fc.record({
+      user: fc.constantFrom("a", "b", "c", "d", "e"),
+      scope: fc.integer({ min: 0, max: 2 }), // 0: no limit
+      points: fc.integer({ min: 1, max: 6 }),
+    });
+    const roundArb = fc.record({ joins: fc.array(joinArb, { minLength: 1, maxLength: 12 }), leaves: fc.subarray(["a", "b", "c", "d", "e"]) });
+    const run = scriptRunner(t.redis);
+    const at = Date.now();
+    let room = 100;
+    await fc.assert(
+      fc.asyncProperty(fc.array(roundArb, { minLength: 1, maxLength: 4 }), async (rounds) => {
+        const batched = ++room;
+        const single = ++room;
+        const saleStartsAt = new Date(at - 60_000);
+        await store.initRoom(roomConfig({ productId: batched, saleStartsAt }));
+        await store.initRoom(roomConfig({ productId: single, saleStartsAt }));
+        const call = (productId: number, joins: Join[]) => {
+          const k = store.keys(productId);
+          const keys = [k.room, k.tickets, k.users];
+          const args: (string | number)[] = [];
+          for (const j of joins) {
+            let index = 0;
+            if (j.scope > 0) {
+              const key = joinLimitKey(t.prefix, productId, `10.0.0.${j.scope}`);
+              index = keys.indexOf(key) + 1 || keys.push(key);
+            }
+            args.push(j.user, at, j.scope > 0 ? j.points : 0, 60_000, index);
+          }
+          return run("join", keys, args) as Promise<unknown[]>;
+        };
+        const replies = { batched: [] as unknown[], single: [] as unknown[] };
+        for (const round of rounds) {
+          replies.batched.push(...(await call(batched, round.joins)));
+          for (const j of round.joins) replies.single.push(...(await call(single, [j])));
+          for (const user of round.leaves) {
+            for (const productId of [batched, single]) {
+              const seq = await store.ticketOf(productId, user);
+              if (seq !== null) await store.leave(productId, seq);
+            }
+          }
+        }
+        // A refusal's time left differs by the milliseconds between the two rooms' calls.
+        const timeLeft = (reply: unknown) => {
+          if (!Array.isArray(reply) || reply[0] !== -10) return reply;
+          expect(reply[1]).toBeGreaterThan(50_000);
+          expect(reply[1]).toBeLessThanOrEqual(60_000);
+          return [-10, "time left"];
+        };
+        expect(replies.batched.map(timeLeft)).toEqual(replies.single.map(timeLeft));
+        const state = async (productId: number) => {
+          const k = store.keys(productId);
+          const counters = await Promise.all([1, 2].map((s) => t.redis.get(joinLimitKey(t.prefix, productId, `10.0.0.${s}`))));
+          return {
+            room: await t.redis.hgetall(k.room),
+            tickets: await t.redis.hgetall(k.tickets),
+            users: await t.redis.hgetall(k.users),
+            counters,
+          };
+        };
+        expect(await state(batched)).toEqual(await state(single));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it("all fail when their call fails, and the next joins go through", async () => {
