@@ -15,6 +15,10 @@ describe("bench options", () => {
     expect(parseOptions([]).apiAccept).toBeUndefined();
     expect(parseOptions(["--api-accept", "primary"]).apiAccept).toBe("primary");
     expect(() => parseOptions(["--api-accept", "kernel"])).toThrow(UsageError);
+    // And whether V8 shrinks an idle worker's heap.
+    expect(parseOptions([]).apiMemoryReducer).toBeUndefined();
+    expect(parseOptions(["--api-memory-reducer", "on"]).apiMemoryReducer).toBe("on");
+    expect(() => parseOptions(["--api-memory-reducer", "yes"])).toThrow(UsageError);
     // And the join log's linger, within what the API's environment takes.
     expect(parseOptions([]).joinLingerMs).toBeUndefined();
     expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);

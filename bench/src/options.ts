@@ -42,6 +42,8 @@ const schema = z.object({
   apiYoungGenMb: int(0, 1_024).optional(),
   /** API_ACCEPT for the API processes (unset: the API's default). */
   apiAccept: z.enum(["primary", "workers"]).optional(),
+  /** API_MEMORY_REDUCER for the API processes (unset: the API's default). */
+  apiMemoryReducer: z.enum(["on", "off"]).optional(),
   /** KAFKA_JOIN_LINGER_MS for the API processes (unset: the API's default). */
   joinLingerMs: int(0, 1_000).optional(),
   /** KAFKA_JOIN_FULL_BATCH for the API processes (unset: the API's default). */
@@ -119,6 +121,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --keep               keep the run's Redis keys and Kafka topic
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
   --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
+  --api-memory-reducer on|off  API_MEMORY_REDUCER of the API processes: V8 shrinking an idle
+                       worker's heap (default: the API's own)
   --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)
   --join-full-batch N  KAFKA_JOIN_FULL_BATCH of the API processes (default: the API's own)
   --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)
@@ -134,6 +138,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
       json: { type: "string" },
       "api-accept": { type: "string" },
+      "api-memory-reducer": { type: "string" },
       "api-node-args": { type: "string" },
       profile: { type: "boolean" },
       million: { type: "boolean" },

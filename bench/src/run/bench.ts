@@ -193,6 +193,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         RATE_LIMIT_SCALE: "100000",
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
+        ...(opts.apiMemoryReducer === undefined ? {} : { API_MEMORY_REDUCER: opts.apiMemoryReducer }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
         ...(opts.joinFullBatch === undefined ? {} : { KAFKA_JOIN_FULL_BATCH: String(opts.joinFullBatch) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),

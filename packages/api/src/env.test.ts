@@ -4,10 +4,18 @@ import { parseEnv } from "./env.js";
 
 describe("parseEnv", () => {
   it("gives each API worker a 16 MiB young generation unless told otherwise", () => {
-    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
-    expect(parseEnv({ API_YOUNG_GEN_MB: "64" }).workerExecArgv).toEqual(["--max-semi-space-size=64"]);
+    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=16", "--no-memory-reducer"]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "64" }).workerExecArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer"]);
     // 0 leaves V8's own default.
-    expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual([]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer"]);
+  });
+
+  it("turns V8's memory reducer off in the workers unless told to keep it, and refuses anything else", () => {
+    expect(parseEnv({ API_MEMORY_REDUCER: "on" }).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
+    expect(parseEnv({ API_MEMORY_REDUCER: "off", API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer"]);
+    for (const bad of ["true", "ON", ""]) {
+      expect(() => parseEnv({ API_MEMORY_REDUCER: bad }), bad).toThrow(/API_MEMORY_REDUCER/);
+    }
   });
 
   it("refuses a young generation size that is not a whole number of MiB in range", () => {

@@ -28,6 +28,10 @@ const schema = z.object({
   // while requests outlived their scavenges; since they do not (decisions.md §22) 16 gave the lower
   // join p99 and ~80 MiB less RSS per worker at the same throughput (docs/performance.md).
   API_YOUNG_GEN_MB: z.coerce.number().int().min(0).max(512).default(16),
+  // V8's memory reducer shrinks an idle worker's heap and young generation; the first crowd after
+  // a quiet spell then pays for growing them back. Off by default: workers keep their warmth
+  // between sales (decisions.md §20); "on" gives memory back while idle.
+  API_MEMORY_REDUCER: z.enum(["on", "off"]).default("off"),
   // Who accepts new connections: the workers themselves from the shared socket (whichever is free
   // first), or the cluster primary, handing each to the next worker over IPC (node:cluster's round
   // robin). Handing over cost ~40 % of a new SSE watcher's API CPU (docs/performance.md).
@@ -85,7 +89,10 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     port: e.API_PORT,
     host: e.API_HOST,
     workers: e.API_WORKERS,
-    workerExecArgv: e.API_YOUNG_GEN_MB > 0 ? [`--max-semi-space-size=${e.API_YOUNG_GEN_MB}`] : [],
+    workerExecArgv: [
+      ...(e.API_YOUNG_GEN_MB > 0 ? [`--max-semi-space-size=${e.API_YOUNG_GEN_MB}`] : []),
+      ...(e.API_MEMORY_REDUCER === "off" ? ["--no-memory-reducer"] : []),
+    ],
     accept: e.API_ACCEPT,
     warmupShoppers: e.API_WARMUP_SHOPPERS,
     tls: e.API_TLS_CERT_FILE && e.API_TLS_KEY_FILE ? { certFile: e.API_TLS_CERT_FILE, keyFile: e.API_TLS_KEY_FILE } : undefined,
