@@ -23,9 +23,10 @@
 local rcall = redis.call
 local room, tickets, users = KEYS[1], KEYS[2], KEYS[3]
 
--- Joins change none of these, so one read serves the whole batch.
-local r = rcall("HMGET", room, "starts", "ends", "soldout")
+-- One read serves the whole batch: joins change none of these but seq, which is counted here.
+local r = rcall("HMGET", room, "starts", "ends", "soldout", "seq")
 local starts, ends, soldOut = tonumber(r[1]), tonumber(r[2]), r[3] == "1"
+local seq = tonumber(r[4]) or 0
 
 -- Fixed window, with the counter rate-limiter-flexible's Redis limiter keeps (an integer with the
 -- window as its expiry): the first attempt opens the window, attempts past the points are refused
@@ -63,7 +64,6 @@ end
 local placed = {}      -- userId -> seq, for the places this batch made
 local newTickets = {}  -- seq, record, seq, record, ... for one HSET
 local newUsers = {}    -- userId, seq, ... for one HSET
-local made = 0
 
 local function join(userId, now)
   if not starts then return -1 end
@@ -84,9 +84,7 @@ local function join(userId, now)
   if now < starts then return -2 end
   if ends > 0 and now >= ends then return -3 end
   if soldOut then return -4 end
-  if made == 0 then made = tonumber(rcall("HGET", room, "seq")) or 0 end
-  made = made + 1
-  local seq = made
+  seq = seq + 1
   placed[userId] = seq
   newTickets[#newTickets + 1] = seq
   newTickets[#newTickets + 1] = "W|0|" .. math.floor(now / 1000) .. "|"
@@ -104,7 +102,7 @@ for i = 1, #ARGV, 5 do
 end
 
 if #newUsers > 0 then
-  rcall("HSET", room, "seq", made)
+  rcall("HSET", room, "seq", seq)
   rcall("HSET", tickets, unpack(newTickets))
   rcall("HSET", users, unpack(newUsers))
 end
