@@ -1,5 +1,4 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { TLSSocket } from "node:tls";
 import {
   type AnyTRPCProcedure,
   type AnyTRPCRouter,
@@ -20,10 +19,11 @@ import {
 } from "@trpc/server/http";
 import type { TRPCResponse } from "@trpc/server/rpc";
 import { ABORTED, type BodyOutcome, readBody, TOO_LARGE } from "./body.js";
-import { hostOf, isClosed, isGone } from "./compat.js";
+import { isClosed, isGone } from "./compat.js";
 import { type CorsOptions, createCors } from "./cors.js";
 import { assignRequestId } from "./request-id.js";
 import { createSseWriter } from "./sse.js";
+import { readTarget, type Target } from "./target.js";
 
 export type LeanCreateContextOptions = NodeHTTPCreateContextFnOptions<IncomingMessage, ServerResponse>;
 
@@ -53,7 +53,7 @@ type ErrorShape = ReturnType<typeof getTRPCErrorShape>;
 /** What the fast path understood of a request; anything it cannot plan goes to the stock adapter. */
 interface Plan {
   method: "GET" | "POST";
-  url: URL;
+  target: Target;
   isBatchCall: boolean;
   paths: string[];
   procedures: (AnyTRPCProcedure | null)[];
@@ -120,15 +120,10 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
     }
     if (isStreamAccept(req)) return null;
 
-    let url: URL;
-    try {
-      const secure = (req.socket as Partial<TLSSocket>).encrypted === true;
-      url = new URL(req.url ?? "/", `${secure ? "https:" : "http:"}//${hostOf(req) ?? "localhost"}`);
-    } catch {
-      return null;
-    }
-    const params = url.searchParams;
-    let path = trimSlashes(trimSlashes(url.pathname).slice(basePath.length));
+    const target = readTarget(req);
+    if (!target) return null;
+    const params = target.searchParams;
+    let path = trimSlashes(trimSlashes(target.pathname).slice(basePath.length));
     // Percent-escapes need tRPC's decoding and its error for malformed ones.
     if (path.includes("%")) return null;
     if (separator !== ".") path = path.split(separator).join(".");
@@ -166,13 +161,13 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
       }
     }
     const accept = (req.headers["trpc-accept"] ?? null) as TRPCRequestInfo["accept"];
-    return { method, url, isBatchCall, paths, procedures: found, type, accept, connectionParams };
+    return { method, target, isBatchCall, paths, procedures: found, type, accept, connectionParams };
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, p: Plan, headers: OutgoingHttpHeaders) {
     let raw: BodyOutcome | null;
     if (p.method === "GET") {
-      raw = p.url.searchParams.get("input");
+      raw = p.target.searchParams.get("input");
     } else {
       raw = await readBody(req, maxBodySize, drainCap);
       if (raw === ABORTED) return;
@@ -181,7 +176,7 @@ export function createLeanHandler<TRouter extends AnyTRPCRouter>(opts: LeanHandl
 
     const abort = new RequestAbort(res);
 
-    const lastEventId = p.type === "subscription" ? getLastEventId(req, p.url.searchParams) : null;
+    const lastEventId = p.type === "subscription" ? getLastEventId(req, p.target.searchParams) : null;
     const info = new RequestInfo(
       p,
       abort,
@@ -516,17 +511,21 @@ class RequestInfo implements TRPCRequestInfo {
   readonly accept: TRPCRequestInfo["accept"];
   readonly type: TRPCRequestInfo["type"];
   readonly connectionParams: TRPCRequestInfo["connectionParams"];
-  readonly url: URL;
   readonly calls: TRPCRequestInfo["calls"];
   readonly #abort: RequestAbort;
+  readonly #target: Target;
   constructor(p: Plan, abort: RequestAbort, calls: TRPCRequestInfo["calls"]) {
     this.isBatchCall = p.isBatchCall;
     this.accept = p.accept;
     this.type = p.type;
     this.connectionParams = p.connectionParams;
-    this.url = p.url;
     this.calls = calls;
     this.#abort = abort;
+    this.#target = p.target;
+  }
+  /** Made on first read: nothing on the hot path reads it. */
+  get url(): URL {
+    return this.#target.url();
   }
   get signal(): AbortSignal {
     return this.#abort.controller.signal;
