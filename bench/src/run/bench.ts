@@ -12,7 +12,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createDb } from "@quickdeal/db";
 import { createQueue } from "@quickdeal/queue";
 import { Redis } from "ioredis";
-import { Kafka, logLevel } from "kafkajs";
 import type { BenchEnv } from "../env.js";
 import type { PhaseRequest } from "../loadgen/protocol.js";
 import type { BenchOptions } from "../options.js";
@@ -29,6 +28,7 @@ import { PhaseProfiler } from "./inspector.js";
 import type { ProfileSummary } from "./profile.js";
 import { diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
 import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
+import { deleteRunTopics } from "./topics.js";
 
 const API_ENTRY = join(ROOT, "packages/api/dist/server.js");
 const WORKER_ENTRY = join(ROOT, "packages/queue/dist/worker.js");
@@ -404,20 +404,10 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     await queue.close().catch(() => undefined);
     if (!opts.keep) {
       await deletePrefix(redis, prefix).catch(() => 0);
-      await deleteTopic(env.kafkaBrokers, topic).catch(() => undefined);
+      await deleteRunTopics(env.kafkaBrokers, topic).catch(() => undefined);
     }
     redis.disconnect();
     await conn.end().catch(() => undefined);
     await dbHandle.close().catch(() => undefined);
-  }
-}
-
-async function deleteTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: "quickdeal-bench", brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
-  } finally {
-    await admin.disconnect();
   }
 }
