@@ -1,7 +1,9 @@
 // Fresh e2e database: drop, migrate, seed (demo catalog + admin). Run by the Playwright webServer
-// command before the API starts, so every run begins from the same data.
+// command before the API starts, so every run begins from the same data. Earlier runs' join topics
+// (one per run) are deleted here: at the end of a run its API and worker still hold the topic.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createKafka, deleteTopics } from "@quickdeal/queue";
 import mysql from "mysql2/promise";
 
 const url = process.env.DATABASE_URL;
@@ -29,3 +31,14 @@ for (const cli of ["packages/db/dist/cli/migrate.js", "packages/db/dist/cli/seed
   }
 }
 console.log(`e2e: database ${name} ready`);
+
+const topic = process.env.KAFKA_JOIN_TOPIC ?? "";
+const family = (t) => t === topic || t.startsWith(`${topic}.`);
+if (topic.startsWith("quickdeal.e2e.")) {
+  const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+  const gone = await deleteTopics(createKafka(brokers, "e2e-prepare"), (t) => t.startsWith("quickdeal.e2e.") && !family(t)).catch((err) => {
+    console.error(`e2e: could not delete earlier runs' topics (${err.message}); going on`);
+    return [];
+  });
+  if (gone.length > 0) console.log(`e2e: deleted ${gone.length} topic(s) of earlier runs`);
+}

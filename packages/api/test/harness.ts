@@ -12,7 +12,7 @@ import { type ApiConfig, defaultRateLimits } from "../src/config.js";
 import type { AppRouter } from "../src/index.js";
 import { FakeGateway } from "../src/payment/gateway.js";
 import { createServices, type Services } from "../src/services.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, KAFKA_BROKERS, REDIS_URL, TEST_DB_URL } from "./env.js";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, KAFKA_BROKERS, REDIS_URL, TEST_DB_URL, TEST_TOPIC_PREFIX } from "./env.js";
 
 export const SECRET = "api-test-secret-0123456789-abcdefghij";
 export const WEB_ORIGIN = "http://web.test";
@@ -42,7 +42,7 @@ export async function startApi(
     redisUrl: REDIS_URL,
     redisPrefix: `at${id}`,
     kafka: { brokers: KAFKA_BROKERS, clientId: `api-test-${name}` },
-    joinTopic: `at.${name}.${id}`,
+    joinTopic: `${TEST_TOPIC_PREFIX}${name}.${id}`,
     joinPartitions: 2,
     authSecret: SECRET,
     allowedOrigins: [WEB_ORIGIN],

@@ -5,7 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetchContextFactory } from "../src/context.js";
 import { appRouter } from "../src/root.js";
-import { KAFKA_BROKERS, REDIS_URL, TEST_DB_URL } from "./env.js";
+import { KAFKA_BROKERS, REDIS_URL, TEST_DB_URL, TEST_TOPIC_PREFIX } from "./env.js";
 import { type Api, client, guest, insertProduct, SECRET, startApi, until, WEB_ORIGIN } from "./harness.js";
 
 let api: Api;
@@ -123,7 +123,7 @@ describe("the standalone process entry (src/server.ts)", () => {
         REDIS_URL,
         REDIS_PREFIX: `as${id}`,
         KAFKA_BROKERS: KAFKA_BROKERS.join(","),
-        KAFKA_JOIN_TOPIC: `as.server.${id}`,
+        KAFKA_JOIN_TOPIC: `${TEST_TOPIC_PREFIX}server-entry.${id}`,
         KAFKA_JOIN_PARTITIONS: "1",
         AUTH_SECRET: SECRET,
         API_PORT: String(port),

@@ -34,3 +34,19 @@ export async function ensureTopic(kafka: Kafka, topic: string, partitions: numbe
     await admin.disconnect();
   }
 }
+
+/**
+ * Deletes the topics whose names `match` accepts and returns their names. Runs that name their
+ * topics per run (tests, bench runs) use it to leave nothing behind on a long-lived broker.
+ */
+export async function deleteTopics(kafka: Kafka, match: (topic: string) => boolean): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter(match);
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+    return topics;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -2,3 +2,5 @@
 export const TEST_DB_URL = process.env.QUEUE_TEST_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/quickdeal_test_queue";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
+/** Every topic the queue's tests create starts with this; the run deletes them when it ends. */
+export const TEST_TOPIC_PREFIX = "test.queue.";

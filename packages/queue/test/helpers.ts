@@ -4,10 +4,10 @@ import { Redis } from "ioredis";
 import type { Queue } from "../src/queue.js";
 import { RoomStore } from "../src/store.js";
 import type { RoomConfig, TicketStatus } from "../src/types.js";
-import { REDIS_URL, TEST_DB_URL } from "./env.js";
+import { REDIS_URL, TEST_DB_URL, TEST_TOPIC_PREFIX } from "./env.js";
 
 export const randomPrefix = () => `qt${randomUUID().slice(0, 8)}`;
-export const randomTopic = (name: string) => `qt.${name}.${randomUUID().slice(0, 8)}`;
+export const randomTopic = (name: string) => `${TEST_TOPIC_PREFIX}${name}.${randomUUID().slice(0, 8)}`;
 
 /** A store on its own key prefix, cleaned up afterwards. */
 export async function testStore() {
