@@ -30,6 +30,9 @@ describe("bench options", () => {
     expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
     expect(() => parseOptions(["--api-warmup=-1"])).toThrow(UsageError);
     expect(() => parseOptions(["--api-warmup", "100001"])).toThrow(UsageError);
+    expect(parseOptions([]).apiWarmupCopies).toBeUndefined();
+    expect(parseOptions(["--api-warmup-copies", "1"]).apiWarmupCopies).toBe(1);
+    expect(() => parseOptions(["--api-warmup-copies", "0"])).toThrow(UsageError);
     expect(parseOptions([]).idleBefore).toBe(0);
     expect(parseOptions(["--idle-before", "120"]).idleBefore).toBe(120);
     expect(() => parseOptions(["--idle-before", "soon"])).toThrow(UsageError);

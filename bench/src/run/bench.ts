@@ -197,6 +197,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
         ...(opts.joinFullBatch === undefined ? {} : { KAFKA_JOIN_FULL_BATCH: String(opts.joinFullBatch) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
+        ...(opts.apiWarmupCopies === undefined ? {} : { API_WARMUP_COPIES: String(opts.apiWarmupCopies) }),
       },
       join(paths.logDir, "api.log"),
     );

@@ -39,6 +39,14 @@ describe("parseEnv", () => {
     }
   });
 
+  it("shares the warm-up among two scratch copies unless told otherwise", () => {
+    expect(parseEnv({}).warmupCopies).toBe(2);
+    expect(parseEnv({ API_WARMUP_COPIES: "1" }).warmupCopies).toBe(1);
+    for (const bad of ["0", "9", "1.5", "two"]) {
+      expect(() => parseEnv({ API_WARMUP_COPIES: bad }), bad).toThrow(/API_WARMUP_COPIES/);
+    }
+  });
+
   it("takes the join log's linger in whole milliseconds, the queue's default unless told otherwise", () => {
     expect(parseEnv({}).config.joinLingerMs).toBe(JOIN_LINGER_MS);
     expect(parseEnv({ KAFKA_JOIN_LINGER_MS: "0" }).config.joinLingerMs).toBe(0);

@@ -40,6 +40,9 @@ const schema = z.object({
   // does not meet unoptimised code; 0 starts at once. 10,000 against 3,000: a lower p99 and API CPU
   // per join when a sale opens, ~6 s more start-up (decisions.md §20); the warm-up's 20 s cap holds.
   API_WARMUP_SHOPPERS: z.coerce.number().int().min(0).max(100_000).default(10_000),
+  // Scratch copies of the app they are shared among (warmup.ts): with one, the live app's first
+  // requests deoptimised code specialised on the copy's closures (decisions.md §26).
+  API_WARMUP_COPIES: z.coerce.number().int().min(1).max(8).default(2),
   HEARTBEAT_GRACE_SEC: z.coerce.number().int().min(5).max(3600).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PAYMENT_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -67,6 +70,8 @@ export interface ServerEnv {
   accept: "primary" | "workers";
   /** Shoppers each worker plays against itself before listening (API_WARMUP_SHOPPERS; 0: none). */
   warmupShoppers: number;
+  /** Scratch copies of the app the warm-up's shoppers are shared among (API_WARMUP_COPIES). */
+  warmupCopies: number;
   /** Paths of the TLS certificate and key (API_TLS_CERT_FILE, API_TLS_KEY_FILE), if TLS is on. */
   tls?: { certFile: string; keyFile: string };
 }
@@ -95,6 +100,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     ],
     accept: e.API_ACCEPT,
     warmupShoppers: e.API_WARMUP_SHOPPERS,
+    warmupCopies: e.API_WARMUP_COPIES,
     tls: e.API_TLS_CERT_FILE && e.API_TLS_KEY_FILE ? { certFile: e.API_TLS_CERT_FILE, keyFile: e.API_TLS_KEY_FILE } : undefined,
     config: {
       databaseUrl: e.DATABASE_URL,

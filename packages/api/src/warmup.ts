@@ -8,6 +8,13 @@
  * router, handler, session, queue, Redis script and Kafka producer code a sale runs. It does so
  * through a scratch copy of the services with its own Redis key prefix, join topic and metrics
  * registry, so no shopper, admission worker or dashboard sees it, and its keys are deleted after.
+ *
+ * The shoppers are shared among two such copies, one after the other. V8 records which function a
+ * call site called: after one copy, every call into a closure of the app (the handler, the
+ * services, the Redis and Kafka clients' callbacks) expects the scratch copy's own closure, so the
+ * live app's first requests deoptimised them ("wrong call target") and recompiled them under load.
+ * A site that has seen two closures of one function is recorded by the function, which the live
+ * copy, a third, matches (decisions §26).
  */
 import { Agent, request, type Server } from "node:http";
 import { globEscape } from "@quickdeal/queue";
@@ -20,6 +27,8 @@ import { createServices } from "./services.js";
 export interface WarmupOptions {
   /** Shoppers to play; each makes four calls, and one in three opens a watch stream. */
   shoppers: number;
+  /** Scratch copies of the app the shoppers are shared among, one after the other (default 2). */
+  copies?: number;
   /** Calls in flight at once. */
   concurrency?: number;
   /** Give up after this long: a slow machine should start, if less warm. */
@@ -34,6 +43,8 @@ export interface WarmupOptions {
 export interface WarmupReport {
   /** Shoppers that went through all four calls. */
   shoppers: number;
+  /** Scratch copies played against. */
+  copies: number;
   ms: number;
   /** Why it ended early (a failed call, the deadline), if it did. */
   stoppedBy?: string;
@@ -42,6 +53,7 @@ export interface WarmupReport {
 /** The scratch room's product id; it exists only under the scratch prefix. */
 const PRODUCT_ID = 1;
 const DEFAULT_CONCURRENCY = 32;
+const DEFAULT_COPIES = 2;
 const DEFAULT_DEADLINE_MS = 20_000;
 const DEFAULT_ABANDONED_AFTER_SEC = 600;
 
@@ -50,9 +62,45 @@ export function warmupTopic(joinTopic: string): string {
   return `${joinTopic}.warmup`;
 }
 
-/** Plays `opts.shoppers` shoppers against a scratch copy of the app; a failed call ends it early (`stoppedBy`). */
+/** Plays `opts.shoppers` shoppers against scratch copies of the app; a failed call ends it early (`stoppedBy`). */
 export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger): Promise<WarmupReport> {
   const started = performance.now();
+  const deadline = started + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const copies = Math.max(1, Math.min(opts.copies ?? DEFAULT_COPIES, opts.shoppers));
+  let done = 0;
+  let played = 0;
+  let stoppedBy: string | undefined;
+  for (let copy = 0; copy < copies && stoppedBy === undefined; copy++) {
+    const share = Math.ceil((opts.shoppers - done) / (copies - copy));
+    const round = await playCopy(config, {
+      shoppers: share,
+      concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+      deadline,
+      // Only the first copy looks for an earlier worker's leftovers.
+      abandonedAfterSec: copy === 0 ? (opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC) : undefined,
+      log,
+    });
+    done += round.shoppers;
+    played++;
+    log.debug({ copy: played, shoppers: round.shoppers }, "warm-up copy played");
+    stoppedBy = round.stoppedBy;
+  }
+  return { shoppers: done, copies: played, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
+}
+
+interface CopyOptions {
+  shoppers: number;
+  concurrency: number;
+  /** performance.now() past which no new shopper starts. */
+  deadline: number;
+  /** Sweep keys of warm-ups idle this long first; undefined: no sweep. */
+  abandonedAfterSec: number | undefined;
+  log: Logger;
+}
+
+/** One scratch copy of the services and app: plays its shoppers, then deletes its keys. */
+async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shoppers: number; stoppedBy?: string }> {
+  const { log } = opts;
   const prefix = `${config.redisPrefix}:warmup:${process.pid}`;
   const services = createServices(
     {
@@ -69,14 +117,15 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
   let done = 0;
   let stoppedBy: string | undefined;
   const app = createHttpApp(services);
-  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? DEFAULT_CONCURRENCY });
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   try {
     await services.start();
     // Keys of a worker that died mid-warm-up would stay forever (rooms have no TTL). Best effort:
     // with an LFU eviction policy Redis keeps no idle times, and nothing is swept.
-    const abandonedAfter = opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC;
-    const swept = await unlinkUnder(services.redis, `${config.redisPrefix}:warmup:`, abandonedAfter).catch(() => 0);
-    if (swept > 0) log.info({ keys: swept }, "deleted keys an earlier warm-up left behind");
+    if (opts.abandonedAfterSec !== undefined) {
+      const swept = await unlinkUnder(services.redis, `${config.redisPrefix}:warmup:`, opts.abandonedAfterSec).catch(() => 0);
+      if (swept > 0) log.info({ keys: swept }, "deleted keys an earlier warm-up left behind");
+    }
     await services.queue.ensureRoom({
       productId: PRODUCT_ID,
       stock: 1_000_000,
@@ -89,11 +138,10 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
     });
     const port = await listenAlone(app.server);
     const call = caller(port, agent);
-    const deadline = started + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
     let next = 0;
     const lane = async () => {
       while (next < opts.shoppers && stoppedBy === undefined) {
-        if (performance.now() > deadline) {
+        if (performance.now() > opts.deadline) {
           stoppedBy = "deadline";
           return;
         }
@@ -111,7 +159,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
         }
       }
     };
-    await Promise.all(Array.from({ length: opts.concurrency ?? DEFAULT_CONCURRENCY }, lane));
+    await Promise.all(Array.from({ length: opts.concurrency }, lane));
   } catch (err) {
     stoppedBy ??= (err as Error).message;
   } finally {
@@ -120,7 +168,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
     await unlinkUnder(services.redis, `${prefix}:`).catch((err: unknown) => log.warn({ err }, "could not delete the warm-up keys"));
     await services.close().catch(() => undefined);
   }
-  return { shoppers: done, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
+  return { shoppers: done, ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /**

@@ -62,6 +62,7 @@ describe("warm-up before a worker listens", () => {
 
     expect(report.stoppedBy).toBeUndefined();
     expect(report.shoppers).toBe(60);
+    expect(report.copies).toBe(2);
     // Its joins went to the scratch topic (a message holds a batch of them), none to the real
     // one, and its Redis keys are gone.
     expect(await messagesIn(warmupTopic(api.config.joinTopic))).toBeGreaterThan(scratchTopicBefore);
@@ -78,6 +79,23 @@ describe("warm-up before a worker listens", () => {
     expect(joins.map((l) => Number(l.split(" ").pop())).reduce((a, b) => a + b, 0)).toBe(2);
   });
 
+  it("shares the shoppers among scratch copies, one after the other, and cleans up after each", async () => {
+    const lines: { msg?: string; copy?: number; shoppers?: number }[] = [];
+    const recorder = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const report = await warmUp(api.config, { shoppers: 7, copies: 3, concurrency: 2 }, recorder);
+    expect(report).toMatchObject({ shoppers: 7, copies: 3 });
+    expect(report.stoppedBy).toBeUndefined();
+    const played = lines.filter((l) => l.msg === "warm-up copy played").map((l) => [l.copy, l.shoppers]);
+    expect(played).toEqual([
+      [1, 3],
+      [2, 2],
+      [3, 2],
+    ]);
+    expect(await scratchKeys(api)).toEqual([]);
+    // Never more copies than shoppers.
+    expect(await warmUp(api.config, { shoppers: 1, copies: 4 }, log)).toMatchObject({ shoppers: 1, copies: 1 });
+  });
+
   it("ends early when a call fails (Kafka away), and still cleans up", async () => {
     const started = Date.now();
     const report = await warmUp(
@@ -87,6 +105,8 @@ describe("warm-up before a worker listens", () => {
     );
     expect(report.stoppedBy).toMatch(/queue\.join answered 5\d\d/);
     expect(report.shoppers).toBe(0);
+    // The first copy's failure ends it: the second is not tried.
+    expect(report.copies).toBe(1);
     expect(Date.now() - started).toBeLessThan(45_000);
     expect(await scratchKeys(api)).toEqual([]);
   });
@@ -111,6 +131,7 @@ describe("warm-up before a worker listens", () => {
   it("stops at its deadline", async () => {
     const report = await warmUp(api.config, { shoppers: 100_000, concurrency: 4, deadlineMs: 1_500 }, log);
     expect(report.stoppedBy).toBe("deadline");
+    expect(report.copies).toBe(1);
     expect(report.shoppers).toBeGreaterThan(0);
     expect(report.shoppers).toBeLessThan(100_000);
     expect(await scratchKeys(api)).toEqual([]);
