@@ -31,7 +31,7 @@ export interface WarmupOptions {
   copies?: number;
   /** Calls in flight at once. */
   concurrency?: number;
-  /** Give up after this long: a slow machine should start, if less warm. */
+  /** Give up after this long, shared evenly among the copies: a slow machine should start, if less warm. */
   deadlineMs?: number;
   /**
    * Keys of earlier warm-ups idle this long are a worker's that died mid-way: deleted first.
@@ -56,6 +56,7 @@ const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_COPIES = 2;
 const DEFAULT_DEADLINE_MS = 20_000;
 const DEFAULT_ABANDONED_AFTER_SEC = 600;
+const DEADLINE = "deadline";
 
 /** The topic warm-up joins go to: never consumed, so kept only briefly. */
 export function warmupTopic(joinTopic: string): string {
@@ -65,26 +66,36 @@ export function warmupTopic(joinTopic: string): string {
 /** Plays `opts.shoppers` shoppers against scratch copies of the app; a failed call ends it early (`stoppedBy`). */
 export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger): Promise<WarmupReport> {
   const started = performance.now();
-  const deadline = started + (opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
+  const limitMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const copies = Math.max(1, Math.min(opts.copies ?? DEFAULT_COPIES, opts.shoppers));
   let done = 0;
   let played = 0;
-  let stoppedBy: string | undefined;
-  for (let copy = 0; copy < copies && stoppedBy === undefined; copy++) {
+  let failed: string | undefined;
+  let outOfTime = false;
+  for (let copy = 0; copy < copies; copy++) {
     const share = Math.ceil((opts.shoppers - done) / (copies - copy));
     const round = await playCopy(config, {
       shoppers: share,
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
-      deadline,
+      // Each copy gets its slice of the time: on a slow machine the first must not use it all,
+      // or the live app meets code specialised on one copy again.
+      deadline: started + (limitMs * (copy + 1)) / copies,
       // Only the first copy looks for an earlier worker's leftovers.
       abandonedAfterSec: copy === 0 ? (opts.abandonedAfterSec ?? DEFAULT_ABANDONED_AFTER_SEC) : undefined,
       log,
     });
     done += round.shoppers;
     played++;
-    log.debug({ copy: played, shoppers: round.shoppers }, "warm-up copy played");
-    stoppedBy = round.stoppedBy;
+    log.debug({ copy: played, shoppers: round.shoppers, stoppedBy: round.stoppedBy }, "warm-up copy played");
+    // A copy out of time hands over to the next, which plays what is left; a failed call ends the
+    // warm-up (Kafka away: the process must still come up).
+    if (round.stoppedBy === DEADLINE) outOfTime = true;
+    else if (round.stoppedBy !== undefined) {
+      failed = round.stoppedBy;
+      break;
+    }
   }
+  const stoppedBy = failed ?? (outOfTime && done < opts.shoppers ? DEADLINE : undefined);
   return { shoppers: done, copies: played, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
@@ -142,7 +153,7 @@ async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shopper
     const lane = async () => {
       while (next < opts.shoppers && stoppedBy === undefined) {
         if (performance.now() > opts.deadline) {
-          stoppedBy = "deadline";
+          stoppedBy = DEADLINE;
           return;
         }
         const shopper = next++;

@@ -128,10 +128,22 @@ describe("warm-up before a worker listens", () => {
     await redis.del(running);
   });
 
-  it("stops at its deadline", async () => {
-    const report = await warmUp(api.config, { shoppers: 100_000, concurrency: 4, deadlineMs: 1_500 }, log);
+  it("stops at its deadline, each copy in its own slice of it", async () => {
+    const lines: { msg?: string; copy?: number; shoppers?: number; stoppedBy?: string }[] = [];
+    const recorder = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const started = Date.now();
+    const report = await warmUp(api.config, { shoppers: 100_000, concurrency: 4, deadlineMs: 3_000 }, recorder);
     expect(report.stoppedBy).toBe("deadline");
-    expect(report.copies).toBe(1);
+    // The first copy ran out of its half and the second still played: both ran short.
+    expect(report.copies).toBe(2);
+    const played = lines.filter((l) => l.msg === "warm-up copy played");
+    expect(played.map((l) => [l.copy, l.stoppedBy])).toEqual([
+      [1, "deadline"],
+      [2, "deadline"],
+    ]);
+    for (const l of played) expect(l.shoppers).toBeGreaterThan(0);
+    // Set-up and clean-up of each copy come on top of the slices, so a little past 3 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(report.shoppers).toBeGreaterThan(0);
     expect(report.shoppers).toBeLessThan(100_000);
     expect(await scratchKeys(api)).toEqual([]);
