@@ -3,7 +3,7 @@
 // (one per run) are deleted here: at the end of a run its API and worker still hold the topic.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createKafka, deleteTopics } from "@quickdeal/queue";
+import { createKafka, deleteTopics, topicFamily } from "@quickdeal/queue";
 import mysql from "mysql2/promise";
 
 const url = process.env.DATABASE_URL;
@@ -33,7 +33,7 @@ for (const cli of ["packages/db/dist/cli/migrate.js", "packages/db/dist/cli/seed
 console.log(`e2e: database ${name} ready`);
 
 const topic = process.env.KAFKA_JOIN_TOPIC ?? "";
-const family = (t) => t === topic || t.startsWith(`${topic}.`);
+const family = topicFamily(topic);
 if (topic.startsWith("quickdeal.e2e.")) {
   const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
   const gone = await deleteTopics(createKafka(brokers, "e2e-prepare"), (t) => t.startsWith("quickdeal.e2e.") && !family(t)).catch((err) => {

@@ -6,7 +6,7 @@ export { RoomCache, SnapshotPublisher, type PublishedSnapshot } from "./snapshot
 export { AdmissionWorker } from "./admission.js";
 export { Sweeper } from "./sweeper.js";
 export { startWorker, type WorkerConfig } from "./worker-runtime.js";
-export { createKafka, deleteTopics, ensureTopic } from "./kafka.js";
+export { createKafka, deleteTopics, ensureTopic, topicFamily } from "./kafka.js";
 export { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "./join-log.js";
 export { createQueueMetrics, type QueueMetrics } from "./metrics.js";
 export { signTicket, verifyTicket, ticketId } from "./ticket.js";

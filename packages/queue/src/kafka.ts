@@ -36,6 +36,15 @@ export async function ensureTopic(kafka: Kafka, topic: string, partitions: numbe
 }
 
 /**
+ * Picks `topic` and the topics named after it (`<topic>.<suffix>`, as an API worker's warm-up
+ * names its own), not topics that merely start with the same characters.
+ */
+export function topicFamily(topic: string): (name: string) => boolean {
+  const prefix = `${topic}.`;
+  return (name) => name === topic || name.startsWith(prefix);
+}
+
+/**
  * Deletes the topics whose names `match` accepts and returns their names. Runs that name their
  * topics per run (tests, bench runs) use it to leave nothing behind on a long-lived broker.
  */

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { createDb, type DbHandle, hashPassword, kiosk, migrate, type NewProduct, product } from "@quickdeal/db";
-import { createKafka, deleteTopics, ensureTopic, startWorker } from "@quickdeal/queue";
+import { createKafka, deleteTopics, ensureTopic, startWorker, topicFamily } from "@quickdeal/queue";
 import { Redis } from "ioredis";
 import mysql from "mysql2/promise";
 
@@ -183,7 +183,7 @@ export async function startBackend(): Promise<Backend> {
         redis.disconnect();
       }
       // The topic and the API's warm-up topic named after it, so a long-lived broker keeps none.
-      await deleteTopics(createKafka(KAFKA_BROKERS, `kiosk-test-admin-${id}`), (t) => t === topic || t.startsWith(`${topic}.`)).catch(() => undefined);
+      await deleteTopics(createKafka(KAFKA_BROKERS, `kiosk-test-admin-${id}`), topicFamily(topic)).catch(() => undefined);
       await db.close();
     },
   };
