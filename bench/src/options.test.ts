@@ -33,6 +33,10 @@ describe("bench options", () => {
     expect(parseOptions([]).apiWarmupCopies).toBeUndefined();
     expect(parseOptions(["--api-warmup-copies", "1"]).apiWarmupCopies).toBe(1);
     expect(() => parseOptions(["--api-warmup-copies", "0"])).toThrow(UsageError);
+    expect(parseOptions(["--api-warmup-seconds", "45"]).apiWarmupSeconds).toBe(45);
+    expect(parseOptions([]).apiWarmupSeconds).toBeUndefined();
+    expect(() => parseOptions(["--api-warmup-seconds", "0"])).toThrow(UsageError);
+    expect(() => parseOptions(["--api-warmup-seconds", "301"])).toThrow(UsageError);
     expect(parseOptions([]).idleBefore).toBe(0);
     expect(parseOptions(["--idle-before", "120"]).idleBefore).toBe(120);
     expect(() => parseOptions(["--idle-before", "soon"])).toThrow(UsageError);

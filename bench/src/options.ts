@@ -51,6 +51,8 @@ const schema = z.object({
   /** API_WARMUP_SHOPPERS for the API processes (unset: the API's default). */
   apiWarmup: int(0, 100_000).optional(),
   apiWarmupCopies: int(1, 8).optional(),
+  /** API_WARMUP_SECONDS for the API processes (unset: the API's default). */
+  apiWarmupSeconds: int(1, 300).optional(),
   /** Seconds the API, once up, waits idle before the crowd arrives (processes started ahead of a sale). */
   idleBefore: int(0, 3_600).default(0),
   /** Extra node or V8 flags for the API processes (their workers inherit them), e.g. `--trace-gc`. */
@@ -92,6 +94,7 @@ const NUMERIC = [
   "join-full-batch",
   "api-warmup",
   "api-warmup-copies",
+  "api-warmup-seconds",
   "idle-before",
 ] as const;
 
@@ -130,6 +133,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)
   --api-warmup-copies N  API_WARMUP_COPIES of the API processes: scratch copies of the app the
                        warm-up is shared among (default: the API's own)
+  --api-warmup-seconds S  API_WARMUP_SECONDS of the API processes: the warm-up's time limit
+                       (default: the API's own)
   --idle-before S      once the API is up, wait S seconds before the crowd arrives, as when the
                        processes start ahead of a sale (default 0)
   --api-node-args="…"  extra node/V8 flags for the API processes, e.g. --api-node-args=--trace-gc

@@ -198,6 +198,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.joinFullBatch === undefined ? {} : { KAFKA_JOIN_FULL_BATCH: String(opts.joinFullBatch) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
         ...(opts.apiWarmupCopies === undefined ? {} : { API_WARMUP_COPIES: String(opts.apiWarmupCopies) }),
+        ...(opts.apiWarmupSeconds === undefined ? {} : { API_WARMUP_SECONDS: String(opts.apiWarmupSeconds) }),
       },
       join(paths.logDir, "api.log"),
     );

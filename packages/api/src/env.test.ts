@@ -47,6 +47,14 @@ describe("parseEnv", () => {
     }
   });
 
+  it("gives the warm-up 20 s unless told otherwise, in whole seconds up to five minutes", () => {
+    expect(parseEnv({}).warmupDeadlineMs).toBe(20_000);
+    expect(parseEnv({ API_WARMUP_SECONDS: "45" }).warmupDeadlineMs).toBe(45_000);
+    for (const bad of ["0", "301", "2.5", "soon"]) {
+      expect(() => parseEnv({ API_WARMUP_SECONDS: bad }), bad).toThrow(/API_WARMUP_SECONDS/);
+    }
+  });
+
   it("takes the join log's linger in whole milliseconds, the queue's default unless told otherwise", () => {
     expect(parseEnv({}).config.joinLingerMs).toBe(JOIN_LINGER_MS);
     expect(parseEnv({ KAFKA_JOIN_LINGER_MS: "0" }).config.joinLingerMs).toBe(0);

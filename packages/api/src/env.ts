@@ -43,6 +43,8 @@ const schema = z.object({
   // Scratch copies of the app they are shared among (warmup.ts): with one, the live app's first
   // requests deoptimised code specialised on the copy's closures (decisions.md §26).
   API_WARMUP_COPIES: z.coerce.number().int().min(1).max(8).default(2),
+  // The warm-up's time limit: past it the worker listens, less warm (warmup.ts).
+  API_WARMUP_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
   HEARTBEAT_GRACE_SEC: z.coerce.number().int().min(5).max(3600).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PAYMENT_SLOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -72,6 +74,8 @@ export interface ServerEnv {
   warmupShoppers: number;
   /** Scratch copies of the app the warm-up's shoppers are shared among (API_WARMUP_COPIES). */
   warmupCopies: number;
+  /** The warm-up's time limit, shared among the copies (API_WARMUP_SECONDS). */
+  warmupDeadlineMs: number;
   /** Paths of the TLS certificate and key (API_TLS_CERT_FILE, API_TLS_KEY_FILE), if TLS is on. */
   tls?: { certFile: string; keyFile: string };
 }
@@ -101,6 +105,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     accept: e.API_ACCEPT,
     warmupShoppers: e.API_WARMUP_SHOPPERS,
     warmupCopies: e.API_WARMUP_COPIES,
+    warmupDeadlineMs: e.API_WARMUP_SECONDS * 1000,
     tls: e.API_TLS_CERT_FILE && e.API_TLS_KEY_FILE ? { certFile: e.API_TLS_CERT_FILE, keyFile: e.API_TLS_KEY_FILE } : undefined,
     config: {
       databaseUrl: e.DATABASE_URL,

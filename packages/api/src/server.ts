@@ -26,7 +26,7 @@ async function startWorker() {
   const services = createServices(env.config);
   await services.start();
   if (env.warmupShoppers > 0) {
-    const report = await warmUp(env.config, { shoppers: env.warmupShoppers, copies: env.warmupCopies }, services.log);
+    const report = await warmUp(env.config, { shoppers: env.warmupShoppers, copies: env.warmupCopies, deadlineMs: env.warmupDeadlineMs }, services.log);
     if (report.stoppedBy) services.log.warn(report, "warm-up ended early; serving anyway");
     else services.log.info(report, "warmed up");
   }
