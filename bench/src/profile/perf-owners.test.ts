@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { leafKind, ownerOf, ownerTable, parsePerfScript, renderOwnerTable } from "./perf-owners.js";
+
+// Three samples as `perf script -F pid,ip,sym,dso` prints them (paths shortened), one of another process.
+const SCRIPT = `node  9788 
+\t         15e0367 Builtins_LoadIC (/usr/bin/node)
+\t    7f80373a7bf1 JS:*plan file:///x/packages/api/dist/http/lean-handler.js:52:18 (/tmp/perf-9788.map)
+\t    7f80371b01a8 JS:*parserOnHeadersComplete node:_http_common:71:33 (/tmp/perf-9788.map)
+\t          8deef3 node::(anonymous namespace)::Parser::on_headers_complete (/usr/bin/node)
+
+ 9788 
+\tffffffff8225fd19 tcp_sendmsg ([kernel.kallsyms])
+\t    7f6c101e0929 JS:*writevGeneric node:internal/stream_base_commons:123:23 (/tmp/perf-9788.map)
+\t    7f6c1040b851 JS:*send /x/node_modules/kafkajs/src/network/connection.js:387:25 (/tmp/perf-9788.map)
+
+ 9788 
+\t          c494db v8::internal::compiler::GraphReducer::ReduceTop (/usr/bin/node)
+\t          c4a574 v8::internal::OptimizingCompileDispatcher::CompileTask::RunInternal (/usr/bin/node)
+
+node  4242 
+\t         150cbbf Builtins_LoadIC (/usr/bin/node)
+\t    7f6c101e0929 JS:*resume node:internal/streams/readable:1247:16 (/tmp/perf-4242.map)
+`;
+
+describe("perf owners", () => {
+  it("reads samples with their pid and frames, leaf first", () => {
+    const samples = parsePerfScript(SCRIPT);
+    expect(samples.map((s) => [s.pid, s.frames.length])).toEqual([
+      [9788, 4],
+      [9788, 3],
+      [9788, 2],
+      [4242, 2],
+    ]);
+    expect(samples[1]?.frames[0]).toEqual({ sym: "tcp_sendmsg", dso: "[kernel.kallsyms]" });
+  });
+
+  it("names the module a JavaScript frame belongs to", () => {
+    expect(ownerOf("JS:*plan file:///x/packages/api/dist/http/lean-handler.js:52:18")).toBe("api/http");
+    expect(ownerOf("JS:*check file:///x/packages/api/dist/trpc.js:67:28")).toBe("api");
+    expect(ownerOf("JS:*join file:///x/packages/queue/dist/queue.js:90:15")).toBe("queue");
+    expect(ownerOf("JS:^send /x/node_modules/kafkajs/src/network/connection.js:387:25")).toBe("kafkajs");
+    expect(ownerOf("JS:*x /x/node_modules/@trpc/server/dist/a.mjs:1:1")).toBe("@trpc/server");
+    expect(ownerOf("JS:*end node:_http_outgoing:1034:45")).toBe("node:http");
+    expect(ownerOf("JS:*resume node:internal/streams/readable:1247:16")).toBe("node:streams");
+    expect(ownerOf("JS:*writevGeneric node:internal/stream_base_commons:123:23")).toBe("node:net");
+    expect(ownerOf("JS:*processTicksAndRejections node:internal/process/task_queues:67:35")).toBe("node:ticks+timers");
+    expect(ownerOf("JS:*emit node:events:517:44")).toBe("node:other");
+    expect(ownerOf("JS:* <anonymous>")).toBe("js:other");
+  });
+
+  it("tells the leaf's kind from its symbol and binary", () => {
+    expect(leafKind({ sym: "tcp_sendmsg", dso: "[kernel.kallsyms]" })).toBe("kernel");
+    expect(leafKind({ sym: "v8::internal::Scavenger::ScavengeObject", dso: "/usr/bin/node" })).toBe("gc");
+    expect(leafKind({ sym: "v8::internal::compiler::GraphReducer::ReduceTop", dso: "/usr/bin/node" })).toBe("compiler");
+    expect(leafKind({ sym: "JS:*plan file:///x.js:1:1", dso: "/tmp/perf-1.map" })).toBe("jit");
+    expect(leafKind({ sym: "Builtins_LoadIC", dso: "/usr/bin/node" })).toBe("builtin");
+    expect(leafKind({ sym: "__GI___writev", dso: "/usr/lib/x86_64-linux-gnu/libc.so.6" })).toBe("libc");
+    expect(leafKind({ sym: "node::StreamBase::Writev", dso: "/usr/bin/node" })).toBe("c++");
+  });
+
+  it("files each sample under its nearest JavaScript frame, by leaf kind, for the pids asked", () => {
+    const table = ownerTable(parsePerfScript(SCRIPT), new Set([9788]));
+    expect(table.samples).toBe(3);
+    expect(table.rows.map((r) => [r.owner, r.samples])).toEqual([
+      ["api/http", 1],
+      ["node:net", 1],
+      ["(no JS) compiler", 1],
+    ]);
+    expect(table.rows[0]?.byKind.builtin).toBe(1);
+    expect(table.rows[1]?.byKind.kernel).toBe(1);
+    expect(table.byKind).toMatchObject({ builtin: 1, kernel: 1, compiler: 1, jit: 0 });
+    // Every process when no pids are given.
+    expect(ownerTable(parsePerfScript(SCRIPT)).samples).toBe(4);
+  });
+
+  it("prints shares of all samples, leaving out owners below the cut", () => {
+    const table = ownerTable(parsePerfScript(SCRIPT));
+    const all = renderOwnerTable(table, 0);
+    expect(all).toContain("4 samples");
+    expect(all).toMatch(/api\/http\s+25\.0 %\s+builtin 25\.0 %/);
+    expect(all).toContain("node:streams");
+    expect(renderOwnerTable(table, 0.5)).not.toContain("node:streams");
+  });
+});

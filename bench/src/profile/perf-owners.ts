@@ -1,0 +1,141 @@
+/**
+ * Who spends a Node process's CPU, from `perf` samples with call chains.
+ *
+ * V8's own profiler samples on a wall-clock timer and files time in the kernel under whatever
+ * JavaScript called it; `perf record -g` counts only time on a CPU, but a flat list of its leaf
+ * symbols (inline caches, promise builtins, the scavenger) says little about which part of the
+ * program asked for them. This attributes each sample to the nearest JavaScript frame on its
+ * stack (the module that frame's code belongs to: one of our packages, a dependency, a part of
+ * node's library), and says what kind of code the leaf was: compiled JavaScript, a V8 builtin, C++,
+ * the kernel, libc, the garbage collector or the optimising compiler. Samples with no JavaScript
+ * on the stack (GC and compiler threads, the event loop waiting) are owned by their leaf's kind.
+ *
+ * Input: the text of `perf script -F pid,ip,sym,dso`, with JavaScript frames named by node's
+ * `--perf-basic-prof` maps ("JS:*name file:line:col").
+ */
+
+export type LeafKind = "jit" | "builtin" | "c++" | "kernel" | "libc" | "gc" | "compiler";
+export const LEAF_KINDS: readonly LeafKind[] = ["jit", "builtin", "c++", "kernel", "libc", "gc", "compiler"];
+
+export interface Frame {
+  sym: string;
+  dso: string;
+}
+
+export interface Sample {
+  pid: number;
+  /** Leaf first, as perf prints them. */
+  frames: Frame[];
+}
+
+export interface OwnerRow {
+  owner: string;
+  samples: number;
+  byKind: Record<LeafKind, number>;
+}
+
+export interface OwnerTable {
+  samples: number;
+  byKind: Record<LeafKind, number>;
+  rows: OwnerRow[];
+}
+
+/** Samples of `perf script -F pid,ip,sym,dso` output: a header line with the pid, then frames. */
+export function parsePerfScript(text: string): Sample[] {
+  const samples: Sample[] = [];
+  let current: Sample | null = null;
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") {
+      current = null;
+      continue;
+    }
+    const frame = /^\s+[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/.exec(line);
+    if (frame && current) {
+      current.frames.push({ sym: frame[1] ?? "", dso: frame[2] ?? "" });
+      continue;
+    }
+    // A sample's header: "[comm] pid" (comm only when asked for); the pid is its last number.
+    const pid = Number(/(\d+)\s*$/.exec(line)?.[1]);
+    current = { pid: Number.isFinite(pid) ? pid : -1, frames: [] };
+    samples.push(current);
+  }
+  return samples;
+}
+
+const GC = /Scaveng|Heap::|MarkCompact|ConcurrentMarking|Sweeper|GCTracer|MinorGC|MemoryAllocator|Evacuat|MarkingVisitor/;
+const COMPILER = /compiler::|OptimizingCompile|Compiler::|Maglev|turboshaft|Turboshaft/;
+
+export function leafKind(frame: Frame): LeafKind {
+  const { sym, dso } = frame;
+  if (dso.includes("kernel")) return "kernel";
+  if (GC.test(sym)) return "gc";
+  if (COMPILER.test(sym)) return "compiler";
+  if (sym.startsWith("JS:")) return "jit";
+  if (sym.startsWith("Builtins_")) return "builtin";
+  if (/\blibc\b|libc[.-]/.test(dso)) return "libc";
+  return "c++";
+}
+
+/**
+ * The module a JavaScript frame's code belongs to: `api/http` for packages/api/dist/http/…,
+ * `kafkajs` for node_modules/kafkajs/…, `node:http` for node's _http_* modules, and so on.
+ */
+export function ownerOf(sym: string): string {
+  const pkg = /\/packages\/([^/]+)\/dist\/(?:([^/]+)\/)?/.exec(sym);
+  if (pkg) return pkg[2] ? `${pkg[1]}/${pkg[2]}` : (pkg[1] ?? "js:other");
+  const mod = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(sym);
+  if (mod) return mod[1] ?? "js:other";
+  const node = /\bnode:([\w/]+)/.exec(sym);
+  if (node) {
+    const name = node[1] ?? "";
+    if (name.startsWith("_http") || name === "http") return "node:http";
+    if (name.startsWith("internal/streams") || name === "stream") return "node:streams";
+    if (name === "net" || name === "internal/stream_base_commons") return "node:net";
+    if (name === "internal/process/task_queues" || name === "internal/timers" || name === "timers") return "node:ticks+timers";
+    return "node:other";
+  }
+  return "js:other";
+}
+
+function zeroKinds(): Record<LeafKind, number> {
+  return { jit: 0, builtin: 0, "c++": 0, kernel: 0, libc: 0, gc: 0, compiler: 0 };
+}
+
+/** Each sample's owner (its nearest JavaScript frame's module) by leaf kind, largest owner first. */
+export function ownerTable(samples: readonly Sample[], pids?: ReadonlySet<number>): OwnerTable {
+  const rows = new Map<string, OwnerRow>();
+  const byKind = zeroKinds();
+  let total = 0;
+  for (const s of samples) {
+    if (pids && !pids.has(s.pid)) continue;
+    const leaf = s.frames[0];
+    if (!leaf) continue;
+    const kind = leafKind(leaf);
+    const js = s.frames.find((f) => f.sym.startsWith("JS:"));
+    const owner = js ? ownerOf(js.sym) : `(no JS) ${kind}`;
+    let row = rows.get(owner);
+    if (!row) {
+      row = { owner, samples: 0, byKind: zeroKinds() };
+      rows.set(owner, row);
+    }
+    row.samples++;
+    row.byKind[kind]++;
+    byKind[kind]++;
+    total++;
+  }
+  return { samples: total, byKind, rows: [...rows.values()].sort((a, b) => b.samples - a.samples) };
+}
+
+/** The table as text: each owner's share of all samples, and of it, each leaf kind's. */
+export function renderOwnerTable(table: OwnerTable, minShare = 0.001): string {
+  const pct = (n: number) => `${((100 * n) / Math.max(1, table.samples)).toFixed(1)} %`;
+  const lines = [`${table.samples} samples`, `by leaf: ${LEAF_KINDS.map((k) => `${k} ${pct(table.byKind[k])}`).join(", ")}`, ""];
+  const width = Math.max(24, ...table.rows.map((r) => r.owner.length + 2));
+  lines.push(`${"owner (nearest JS frame)".padEnd(width)}${"share".padStart(8)}   of it, by leaf`);
+  for (const row of table.rows) {
+    if (row.samples / Math.max(1, table.samples) < minShare) continue;
+    const parts = LEAF_KINDS.filter((k) => row.byKind[k] > 0).map((k) => `${k} ${pct(row.byKind[k])}`);
+    lines.push(`${row.owner.padEnd(width)}${pct(row.samples).padStart(8)}   ${parts.join(", ")}`);
+  }
+  return lines.join("\n");
+}
