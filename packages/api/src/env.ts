@@ -38,7 +38,7 @@ const schema = z.object({
   API_ACCEPT: z.enum(["primary", "workers"]).default("workers"),
   // Shoppers each worker plays against itself before it listens (warmup.ts), so the first sale
   // does not meet unoptimised code; 0 starts at once. 10,000 against 3,000: a lower p99 and API CPU
-  // per join when a sale opens, ~6 s more start-up (decisions.md §20); the warm-up's 20 s cap holds.
+  // per join when a sale opens, ~6 s more start-up (decisions.md §20), within API_WARMUP_SECONDS.
   API_WARMUP_SHOPPERS: z.coerce.number().int().min(0).max(100_000).default(10_000),
   // Scratch copies of the app they are shared among (warmup.ts): with one, the live app's first
   // requests deoptimised code specialised on the copy's closures (decisions.md §26).
