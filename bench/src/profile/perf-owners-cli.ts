@@ -31,7 +31,13 @@ function main(): number {
     process.stderr.write(`--min-share takes a percentage (0-100), not "${values["min-share"]}"\n`);
     return 2;
   }
-  const text = readFileSync(positionals[0] ?? 0, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(positionals[0] ?? 0, "utf8");
+  } catch (err) {
+    process.stderr.write(`cannot read ${positionals[0] ?? "standard input"}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return 2;
+  }
   const table = ownerTable(parsePerfScript(text), pids);
   if (table.samples === 0) {
     process.stderr.write("no samples (wrong --pid? was perf script run with -F pid,ip,sym,dso?)\n");
