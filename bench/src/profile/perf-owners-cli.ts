@@ -10,14 +10,14 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ownerTable, parsePerfScript, renderOwnerTable } from "./perf-owners.js";
+import { isPerfMap, ownerFunctions, ownerTable, parsePerfScript, perfMapLookup, renameJitFrames, renderOwnerTable } from "./perf-owners.js";
 
 function main(): number {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse();
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nusage: perf-owners [perf-script.txt] [--pid 1,2] [--min-share 0.1]\n`);
+    process.stderr.write(`${(err as Error).message}\nusage: perf-owners [perf-script.txt] [--pid 1,2] [--min-share 0.1] [--perf-names] [--functions owner]\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -38,20 +38,47 @@ function main(): number {
     process.stderr.write(`cannot read ${positionals[0] ?? "standard input"}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return 2;
   }
-  const table = ownerTable(parsePerfScript(text), pids);
+  const samples = parsePerfScript(text).filter((s) => !pids || pids.has(s.pid));
+  if (!values["perf-names"]) process.stdout.write(`${renameFromMaps(samples)}\n`);
+  const table = ownerTable(samples);
   if (table.samples === 0) {
     process.stderr.write("no samples (wrong --pid? was perf script run with -F pid,ip,sym,dso?)\n");
     return 1;
   }
   process.stdout.write(`${renderOwnerTable(table, minSharePct / 100)}\n`);
+  const owner = values.functions;
+  if (owner !== undefined) {
+    const pct = (n: number) => `${((100 * n) / table.samples).toFixed(1)} %`.padStart(7);
+    const fns = ownerFunctions(samples, owner);
+    process.stdout.write(`\n${owner}, by function (share of all samples):\n`);
+    process.stdout.write(fns.length > 0 ? `${fns.map((f) => `${pct(f.samples)}  ${f.fn}`).join("\n")}\n` : "(no samples)\n");
+  }
   return 0;
 }
 
 function parse() {
   return parseArgs({
     allowPositionals: true,
-    options: { pid: { type: "string" }, "min-share": { type: "string" } },
+    options: { pid: { type: "string" }, "min-share": { type: "string" }, "perf-names": { type: "boolean" }, functions: { type: "string" } },
   });
+}
+
+/** Renames the samples' JIT frames from the perf maps perf read them from; says what it did. */
+function renameFromMaps(samples: ReturnType<typeof parsePerfScript>): string {
+  const maps = new Set<string>();
+  for (const s of samples) for (const f of s.frames) if (isPerfMap(f.dso)) maps.add(f.dso);
+  const lookups = new Map<string, (addr: number) => string | undefined>();
+  const unreadable: string[] = [];
+  for (const dso of maps) {
+    try {
+      lookups.set(dso, perfMapLookup(readFileSync(dso, "utf8")));
+    } catch {
+      unreadable.push(dso);
+    }
+  }
+  const { looked, renamed } = renameJitFrames(samples, lookups);
+  const missing = unreadable.length > 0 ? `; not readable, perf's names kept: ${unreadable.join(", ")}` : "";
+  return `JIT frames named from ${lookups.size} perf map(s), the last line covering an address winning: ${renamed} of ${looked} renamed${missing}`;
 }
 
 process.exitCode = main();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { leafKind, ownerOf, ownerTable, parsePerfScript, renderOwnerTable } from "./perf-owners.js";
+import {
+  isPerfMap,
+  leafKind,
+  ownerFunctions,
+  ownerOf,
+  ownerTable,
+  parsePerfScript,
+  perfMapLookup,
+  renameJitFrames,
+  renderOwnerTable,
+} from "./perf-owners.js";
 
 // Three samples as `perf script -F pid,ip,sym,dso` prints them (paths shortened), one of another process.
 const SCRIPT = `node  9788 
@@ -31,7 +41,9 @@ describe("perf owners", () => {
       [9788, 2],
       [4242, 2],
     ]);
+    // A kernel address does not fit a double: no ip; a JIT frame keeps its address for lookups.
     expect(samples[1]?.frames[0]).toEqual({ sym: "tcp_sendmsg", dso: "[kernel.kallsyms]" });
+    expect(samples[1]?.frames[1]).toEqual({ ip: 0x7f6c101e0929, sym: expect.stringContaining("writevGeneric"), dso: "/tmp/perf-9788.map" });
   });
 
   it("names the module a JavaScript frame belongs to", () => {
@@ -80,5 +92,51 @@ describe("perf owners", () => {
     expect(all).toMatch(/api\/http\s+25\.0 %\s+builtin 25\.0 %/);
     expect(all).toContain("node:streams");
     expect(renderOwnerTable(table, 0.5)).not.toContain("node:streams");
+  });
+
+  it("lists an owner's functions by their nearest frame", () => {
+    const samples = parsePerfScript(SCRIPT);
+    expect(ownerFunctions(samples, "api/http")).toEqual([{ fn: "plan packages/api/dist/http/lean-handler.js:52", samples: 1 }]);
+    expect(ownerFunctions(samples, "node:net")).toEqual([{ fn: "writevGeneric node:internal/stream_base_commons:123", samples: 1 }]);
+    expect(ownerFunctions(samples, "nobody")).toEqual([]);
+  });
+
+  describe("JIT frames named again from the perf map", () => {
+    // V8 wrote `stop` first; once it was collected, `writevGeneric` took part of its memory, and
+    // `plan` a range of its own. perf itself keeps the first name for the reused range.
+    const MAP = [
+      "7f0000001000 100 JS:*stop file:///x/packages/api/dist/http/sse.js:141:22",
+      "7f0000002000 40 JS:*plan file:///x/packages/api/dist/http/lean-handler.js:52:18",
+      "7f0000001080 40 JS:*writevGeneric node:internal/stream_base_commons:123:23",
+      "not a map line",
+      "",
+    ].join("\n");
+
+    it("takes the last line written that covers an address", () => {
+      const lookup = perfMapLookup(MAP);
+      expect(lookup(0x7f0000001090)).toContain("writevGeneric");
+      expect(lookup(0x7f0000001000)).toContain("stop");
+      expect(lookup(0x7f00000010c0)).toContain("stop"); // past the reused part
+      expect(lookup(0x7f000000203f)).toContain("plan");
+      expect(lookup(0x7f0000002040)).toBeUndefined(); // one past the end
+      expect(lookup(0x7f0000000fff)).toBeUndefined();
+    });
+
+    it("renames the frames of the maps given and files the sample under its true owner", () => {
+      const samples = parsePerfScript(`node 77\n\t          8deef3 node::StreamBase::Writev (/usr/bin/node)\n\t    7f0000001090 JS:*stop file:///x/packages/api/dist/http/sse.js:141:22 (/tmp/perf-77.map)\n\t    7f0000002010 JS:*plan file:///x/packages/api/dist/http/lean-handler.js:52:18 (/tmp/perf-77.map)\n\n node 78\n\t    7f0000001090 JS:*stop file:///x/packages/api/dist/http/sse.js:141:22 (/tmp/perf-78.map)\n`);
+      expect(ownerTable(samples, new Set([77])).rows[0]?.owner).toBe("api/http");
+      const counts = renameJitFrames(samples, new Map([["/tmp/perf-77.map", perfMapLookup(MAP)]]));
+      expect(counts).toEqual({ looked: 2, renamed: 1 });
+      expect(ownerTable(samples, new Set([77])).rows[0]?.owner).toBe("node:net");
+      // A process whose map was not given keeps perf's names.
+      expect(samples[1]?.frames[0]?.sym).toContain("stop");
+    });
+
+    it("knows a perf map's dso", () => {
+      expect(isPerfMap("/tmp/perf-9788.map")).toBe(true);
+      expect(isPerfMap("perf-1.map")).toBe(true);
+      expect(isPerfMap("/usr/bin/node")).toBe(false);
+      expect(isPerfMap("/tmp/perf-x.map")).toBe(false);
+    });
   });
 });

@@ -12,12 +12,20 @@
  *
  * Input: the text of `perf script -F pid,ip,sym,dso`, with JavaScript frames named by node's
  * `--perf-basic-prof` maps ("JS:*name file:line:col").
+ *
+ * perf names a JIT frame by the *first* line of the map that covers its address, but the map is
+ * append-only and V8 reuses the memory of collected code for new code: a frame of node's
+ * `writevGeneric` came out as the SSE writer's `stop`, whose earlier code had lived there, and
+ * put 9 % of a status read's CPU under the wrong module. `renameJitFrames` names such frames
+ * again from the maps with the *last* covering line instead (perfMapLookup).
  */
 
 export type LeafKind = "jit" | "builtin" | "c++" | "kernel" | "libc" | "gc" | "compiler";
 export const LEAF_KINDS: readonly LeafKind[] = ["jit", "builtin", "c++", "kernel", "libc", "gc", "compiler"];
 
 export interface Frame {
+  /** The instruction's address, when it fits a double exactly (JIT frames are looked up by it). */
+  ip?: number;
   sym: string;
   dso: string;
 }
@@ -49,9 +57,11 @@ export function parsePerfScript(text: string): Sample[] {
       current = null;
       continue;
     }
-    const frame = /^\s+[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$/.exec(line);
+    const frame = /^\s+([0-9a-f]+)\s+(.*?)\s+\(([^()]*)\)\s*$/.exec(line);
     if (frame && current) {
-      current.frames.push({ sym: frame[1] ?? "", dso: frame[2] ?? "" });
+      const ip = Number.parseInt(frame[1] ?? "", 16);
+      // Kernel addresses do not fit a double exactly; only JIT code (user space) is looked up.
+      current.frames.push({ ...(Number.isSafeInteger(ip) ? { ip } : {}), sym: frame[2] ?? "", dso: frame[3] ?? "" });
       continue;
     }
     // A sample's header: "[comm] pid" (comm only when asked for); the pid is its last number.
@@ -138,4 +148,102 @@ export function renderOwnerTable(table: OwnerTable, minShare = 0.001): string {
     lines.push(`${row.owner.padEnd(width)}${pct(row.samples).padStart(8)}   ${parts.join(", ")}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * The functions (nearest JavaScript frames, `name file:line`) that own `owner`'s samples, most
+ * samples first: what to read next once the owner table points at a module.
+ */
+export function ownerFunctions(samples: readonly Sample[], owner: string, top = 20): { fn: string; samples: number }[] {
+  const counts = new Map<string, number>();
+  for (const s of samples) {
+    const js = s.frames.find((f) => f.sym.startsWith("JS:"));
+    if (!js || ownerOf(js.sym) !== owner) continue;
+    // "JS:*name file:///…/packages/api/dist/http/sse.js:141:22" → "name …/http/sse.js:141"
+    const fn = js.sym.replace(/^JS:[*^~+]?/, "").replace(/(file:\/\/)?\/\S*\/(packages|node_modules)\//, "$2/").replace(/:\d+$/, "");
+    counts.set(fn, (counts.get(fn) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([fn, n]) => ({ fn, samples: n }))
+    .sort((a, b) => b.samples - a.samples)
+    .slice(0, top);
+}
+
+/** A perf map file's dso as perf prints it: `/tmp/perf-<pid>.map`. */
+const PERF_MAP = /(^|\/)perf-\d+\.map$/;
+
+export function isPerfMap(dso: string): boolean {
+  return PERF_MAP.test(dso);
+}
+
+/**
+ * Looks addresses up in the text of a `perf-<pid>.map` ("<start hex> <size hex> <name>" per line):
+ * of the lines covering an address, the last one written wins, since V8 writes a line for each
+ * piece of code it makes and later code may take the place of collected code. A sample taken
+ * before such a reuse is then misnamed instead; in a phase long after start-up that is the rarer case.
+ */
+export function perfMapLookup(text: string): (addr: number) => string | undefined {
+  const entries: { start: number; end: number; name: string; order: number }[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-fA-F]+) ([0-9a-fA-F]+) (.*)$/.exec(line);
+    if (!m) continue;
+    const start = Number.parseInt(m[1] ?? "", 16);
+    const size = Number.parseInt(m[2] ?? "", 16);
+    if (!Number.isFinite(start) || !(size > 0)) continue;
+    entries.push({ start, end: start + size, name: m[3] ?? "", order: entries.length });
+  }
+  entries.sort((a, b) => a.start - b.start || a.order - b.order);
+  const maxSize = entries.reduce((max, e) => Math.max(max, e.end - e.start), 0);
+  const cache = new Map<number, string | undefined>();
+  return (addr) => {
+    if (cache.has(addr)) return cache.get(addr);
+    // The last entry starting at or before addr, then back over those that could still cover it.
+    let lo = 0;
+    let hi = entries.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((entries[mid]?.start ?? 0) <= addr) {
+        at = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    let best: (typeof entries)[number] | undefined;
+    for (let i = at; i >= 0; i--) {
+      const e = entries[i];
+      if (!e || e.start < addr - maxSize) break;
+      if (addr < e.end && (!best || e.order > best.order)) best = e;
+    }
+    cache.set(addr, best?.name);
+    return best?.name;
+  };
+}
+
+/**
+ * Names the JIT frames of `samples` again from their perf maps (`lookups` by dso, e.g. from
+ * perfMapLookup); frames of a map not given, or at an address no line covers, keep perf's name.
+ * Returns how many frames were looked up and how many of those got another name.
+ */
+export function renameJitFrames(
+  samples: readonly Sample[],
+  lookups: ReadonlyMap<string, (addr: number) => string | undefined>,
+): { looked: number; renamed: number } {
+  let looked = 0;
+  let renamed = 0;
+  for (const s of samples) {
+    for (const f of s.frames) {
+      if (f.ip === undefined || !Number.isFinite(f.ip)) continue;
+      const lookup = lookups.get(f.dso);
+      if (!lookup) continue;
+      looked++;
+      const name = lookup(f.ip);
+      if (name !== undefined && name !== f.sym) {
+        f.sym = name;
+        renamed++;
+      }
+    }
+  }
+  return { looked, renamed };
 }
