@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError, parseOptions } from "./options.js";
+import { parseOptions, UsageError } from "./options.js";
 
 describe("bench options", () => {
   it("has defaults that finish in a few minutes and maps dashed flags", () => {
@@ -20,6 +20,10 @@ describe("bench options", () => {
     expect(parseOptions(["--api-memory-reducer", "on"]).apiMemoryReducer).toBe("on");
     expect(() => parseOptions(["--api-memory-reducer", "yes"])).toThrow(UsageError);
     // And the join log's linger, within what the API's environment takes.
+    // perf recordings are asked for, never on by default.
+    expect(parseOptions([]).perf).toBe(false);
+    expect(parseOptions(["--perf"]).perf).toBe(true);
+    expect(() => parseOptions(["--perf=yes"])).toThrow();
     expect(parseOptions([]).joinLingerMs).toBeUndefined();
     expect(parseOptions(["--join-linger-ms", "10"]).joinLingerMs).toBe(10);
     expect(() => parseOptions(["--join-linger-ms", "1001"])).toThrow(UsageError);

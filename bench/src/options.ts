@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
 import { z } from "zod";
 
 /** Command-line options of `npm run bench -- …` (all bounded: the machine is shared). */
@@ -35,6 +35,8 @@ const schema = z.object({
   ttl: int(30, 3_600).default(120),
   saleTimeout: int(5, 3_600).default(120),
   profile: z.boolean().default(false),
+  /** perf record around each phase, filed by owner for the API and queue workers (needs perf). */
+  perf: z.boolean().default(false),
   million: z.boolean().default(false),
   millionCount: int(1_000, 5_000_000).default(1_000_000),
   keep: z.boolean().default(false),
@@ -121,6 +123,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --ttl S              checkout hold time of the product (default 120)
   --sale-timeout S     give up on selling out after this long (default 120)
   --profile            CPU profiles of the API and worker per phase (through the inspector; slows them)
+  --perf               perf record -a -g around each phase with the API running; afterwards who asked for
+                       the API workers' and the queue worker's CPU (perf-owners), by phase, in the report
+                       and profiles/<run>/ (needs Linux perf and root; slows the run a little)
   --million            instead: queue shoppers for one product straight in Redis and report memory
   --million-count N    how many (default 1000000)
   --keep               keep the run's Redis keys and Kafka topic
@@ -150,6 +155,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "api-memory-reducer": { type: "string" },
       "api-node-args": { type: "string" },
       profile: { type: "boolean" },
+      perf: { type: "boolean" },
       million: { type: "boolean" },
       keep: { type: "boolean" },
       help: { type: "boolean", short: "h" },

@@ -148,7 +148,20 @@ export function markdown(r: BenchResult, chartFile: string): string {
       lines.push("");
     }
   }
+  if (r.perf.length > 0) {
+    lines.push("perf (CPU time only, kernel included), the largest owners by the nearest JavaScript frame:", "");
+    lines.push("| phase | processes | samples | owners |", "|---|---|---:|---|");
+    for (const p of r.perf) lines.push(`| ${p.phase} | ${p.group} | ${n(p.samples)} | ${perfOwnersLine(p, 8)} |`);
+    lines.push("", `Tables with the top functions: ${[...new Set(r.perf.map((p) => p.file))].join(", ")} (in the run's profiles folder).`, "");
+  }
   return `${lines.join("\n")}\n`;
+}
+
+function perfOwnersLine(p: BenchResult["perf"][number], top: number): string {
+  return p.owners
+    .slice(0, top)
+    .map((o) => `${o.owner} ${(o.share * 100).toFixed(1)} %`)
+    .join(", ");
 }
 
 function generatorLoopLine(r: BenchResult): string {
@@ -190,6 +203,11 @@ export function consoleTable(r: BenchResult): string {
   }
   if (r.kafka.joinLog.length) {
     out.push("", "where joins waited (API histograms), per join phase:", ...r.kafka.joinLog.map((j) => `  ${joinLogLine(j)}`));
+  }
+  // Phases where the API hardly ran (a few samples) are in the Markdown and the text files.
+  const apiPerf = r.perf.filter((p) => p.group === "API workers" && p.samples >= 100);
+  if (apiPerf.length) {
+    out.push("", "who asked for the API workers' CPU (perf), per phase:", ...apiPerf.map((p) => `  ${`${p.phase} (${n(p.samples)} samples)`.padEnd(34)} ${perfOwnersLine(p, 6)}`));
   }
   if (r.generatorLoopDelay.length) out.push("", `load generators' event-loop delay, p99 / max: ${generatorLoopLine(r)}`);
   out.push("", "peak RSS:", ...Object.entries(r.peakRssBytes).map(([k, v]) => `  ${k.padEnd(30)} ${mb(v)}`));

@@ -1,8 +1,9 @@
 import type { BenchOptions } from "../options.js";
-import type { ProfileSummary } from "../run/profile.js";
 import type { CpuUse } from "../run/cpu.js";
-import type { CommandStat } from "../run/redis-stats.js";
 import type { CodeVersion, Machine } from "../run/machine.js";
+import type { PerfPhase } from "../run/perf-recorder.js";
+import type { ProfileSummary } from "../run/profile.js";
+import type { CommandStat } from "../run/redis-stats.js";
 import type { LatencySummary } from "../stats/histogram.js";
 import type { SeriesJson } from "../stats/series.js";
 import type { EndpointFigures } from "./merge.js";
@@ -147,6 +148,8 @@ export interface BenchResult {
   generatorLoopDelay: { phase: string; p99Ms: number; maxMs: number }[];
   /** --profile: CPU profile summaries per phase (API and worker processes, busiest first). */
   profiles: { phase: string; summaries: ProfileSummary[] }[];
+  /** --perf: per phase and process group, who asked for the CPU (perf-owners; shares 0–1). */
+  perf: PerfPhase[];
   timeline: { phases: PhaseWindow[]; series: SeriesJson };
 }
 

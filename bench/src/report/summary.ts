@@ -2,11 +2,12 @@
 import type { BenchOptions } from "../options.js";
 import type { correctness } from "../run/db.js";
 import type { CodeVersion, machine } from "../run/machine.js";
+import type { PerfPhase } from "../run/perf-recorder.js";
 import type { ProfileSummary } from "../run/profile.js";
 import { type mergeHistograms, type PromHistogram, summariseHistogram } from "../run/prom.js";
 import type { prefixMemory } from "../run/redis-stats.js";
 import { Series } from "../stats/series.js";
-import { type MergedPhase, endpointFigures } from "./merge.js";
+import { endpointFigures, type MergedPhase } from "./merge.js";
 import type { BenchResult, PhaseWindow } from "./result.js";
 
 export interface JoinLogHistograms {
@@ -88,6 +89,7 @@ export interface Collected {
   truth: Awaited<ReturnType<typeof correctness>>;
   peakRss: Record<string, number>;
   profiles: { phase: string; summaries: ProfileSummary[] }[];
+  perf: PerfPhase[];
 }
 
 /** The per-second join latency histograms of the fixed-rate phase, in order. */
@@ -301,6 +303,7 @@ export function buildResult(c: Collected): BenchResult {
     cpuCost,
     generatorLoopDelay,
     profiles: c.profiles,
+    perf: c.perf,
     timeline: { phases: c.windows, series: series.toJSON() },
   };
 }

@@ -21,10 +21,11 @@ import { buildResult, type JoinLogHistograms, type JoinLogPhase } from "../repor
 import { Series } from "../stats/series.js";
 import { CpuMeter, cpuMs, pidsMatching } from "./cpu.js";
 import { correctness, createProduct, dropEarlierRuns, openBenchDb, serverVersion, setPaused } from "./db.js";
-import { Loadgens } from "./loadgens.js";
-import { ROOT, codeVersion, load1, machine } from "./machine.js";
-import { type Proc, RssTracker, childrenOf, freePort, freePortBlock, listeningCount, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import { PhaseProfiler } from "./inspector.js";
+import { Loadgens } from "./loadgens.js";
+import { codeVersion, load1, machine, ROOT } from "./machine.js";
+import { checkPerf, PERF_NODE_FLAG, PerfRecorder } from "./perf-recorder.js";
+import { childrenOf, freePort, freePortBlock, listeningCount, type Proc, RssTracker, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import type { ProfileSummary } from "./profile.js";
 import { diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
 import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
@@ -70,7 +71,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
   const loadBefore = load1();
   log(`run ${runId} on ${m.cores} cores (${m.cpu}), node ${m.node}, load average ${loadBefore}`);
   await mkdir(paths.logDir, { recursive: true });
-  if (opts.profile) await mkdir(paths.profileDir, { recursive: true });
+  if (opts.perf) checkPerf();
+  if (opts.profile || opts.perf) await mkdir(paths.profileDir, { recursive: true });
 
   const prefix = `bench${runId.replace(/[^A-Za-z0-9]/g, "")}`;
   const topic = `quickdeal.bench.${runId}`;
@@ -100,7 +102,16 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
   }));
   const profiler = opts.profile ? new PhaseProfiler(paths.profileDir) : null;
   const profiles: { phase: string; summaries: ProfileSummary[] }[] = [];
+  const perf = opts.perf ? new PerfRecorder(paths.profileDir) : null;
+  // Recorded only while the system under test runs (not the bare baselines).
+  let perfOn = false;
+  const perfGroups = () => [
+    { name: "API workers", pids: pids.api ? childrenOf(pids.api) : [] },
+    { name: "queue worker", pids: pids.workers },
+  ];
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const perfing = perf !== null && perfOn;
+    if (perfing) await perf.start(name);
     const start = Date.now();
     const before = meter.snapshot();
     const profiling = profiler !== null && profiler.attached > 0;
@@ -111,6 +122,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     } finally {
       windows.push({ name, start, end: Date.now(), cpu: CpuMeter.diff(before, meter.snapshot(), m.cores) });
       if (profiling) profiles.push({ phase: name, summaries: await profiler.stop(name) });
+      if (perfing) await perf.stop(perfGroups());
     }
   };
   let gens: Loadgens | null = null;
@@ -169,7 +181,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       workerPorts.push(port);
       const w = startNode(
         `worker ${i + 1}`,
-        [...(await prof(1)), WORKER_ENTRY],
+        [...(await prof(1)), ...(opts.perf ? [PERF_NODE_FLAG] : []), WORKER_ENTRY],
         { ...common, KAFKA_GROUP_ID: `bench-admission-${runId}`, WORKER_METRICS_PORT: String(port) },
         join(paths.logDir, `worker-${i + 1}.log`),
       );
@@ -181,7 +193,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const api = startNode(
       "api",
       // Node flags before the script; the API's cluster workers inherit them (execArgv).
-      [...(await prof(1 + opts.apiWorkers)), ...(opts.apiNodeArgs ?? []), API_ENTRY],
+      [...(await prof(1 + opts.apiWorkers)), ...(opts.apiNodeArgs ?? []), ...(opts.perf ? [PERF_NODE_FLAG] : []), API_ENTRY],
       {
         ...common,
         AUTH_SECRET: secret,
@@ -230,6 +242,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       await profiler.attach(logs, 1 + opts.apiWorkers + opts.workers);
       log(`profiling ${profiler.attached} processes per phase`);
     }
+    perfOn = true;
     log(`API on ${apiOrigin} (${opts.apiWorkers} processes, all up after ${apiReadySec.toFixed(1)} s), ${opts.workers} admission worker(s)`);
 
     // ---- the crowd arrives
@@ -347,11 +360,14 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const redisInfo = await info(redis, "memory");
     // A process with a debugger attached waits for it to leave before exiting.
     profiler?.close();
+    perfOn = false;
     for (const p of procs.reverse()) await stop(p);
     procs.length = 0;
     const baselineAfter = await phase("baseline again", () => measureBaseline(gens as Loadgens, opts.apiWorkers, opts.baselineDuration, join(paths.logDir, "baseline.log"), env.path));
     const truth = await correctness(conn, productId);
     const loadAfter = load1();
+    if (perf) log("perf: filing each phase's samples by owner …");
+    const perfPhases = perf ? await perf.summarise() : [];
 
     return buildResult({
       runId,
@@ -397,9 +413,11 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       truth,
       peakRss,
       profiles,
+      perf: perfPhases,
     });
   } finally {
     rss.stop();
+    perf?.abort();
     profiler?.close();
     for (const p of procs.reverse()) await stop(p).catch(() => undefined);
     await gens?.exit().catch(() => undefined);
