@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { isPerfMap, ownerFunctions, ownerTable, parsePerfScript, perfMapLookup, renameJitFrames, renderOwnerTable } from "./perf-owners.js";
+import { ownerFunctions, ownerTable, parsePerfScript, perfMapLookups, renameJitFrames, renderOwnerTable } from "./perf-owners.js";
 
 function main(): number {
   let parsed: ReturnType<typeof parse>;
@@ -65,17 +65,7 @@ function parse() {
 
 /** Renames the samples' JIT frames from the perf maps perf read them from; says what it did. */
 function renameFromMaps(samples: ReturnType<typeof parsePerfScript>): string {
-  const maps = new Set<string>();
-  for (const s of samples) for (const f of s.frames) if (isPerfMap(f.dso)) maps.add(f.dso);
-  const lookups = new Map<string, (addr: number) => string | undefined>();
-  const unreadable: string[] = [];
-  for (const dso of maps) {
-    try {
-      lookups.set(dso, perfMapLookup(readFileSync(dso, "utf8")));
-    } catch {
-      unreadable.push(dso);
-    }
-  }
+  const { lookups, unreadable } = perfMapLookups(samples, (path) => readFileSync(path, "utf8"));
   const { looked, renamed } = renameJitFrames(samples, lookups);
   const missing = unreadable.length > 0 ? `; not readable, perf's names kept: ${unreadable.join(", ")}` : "";
   return `JIT frames named from ${lookups.size} perf map(s), the last line covering an address winning: ${renamed} of ${looked} renamed${missing}`;

@@ -7,6 +7,7 @@ import {
   ownerTable,
   parsePerfScript,
   perfMapLookup,
+  perfMapLookups,
   renameJitFrames,
   renderOwnerTable,
 } from "./perf-owners.js";
@@ -130,6 +131,23 @@ describe("perf owners", () => {
       expect(ownerTable(samples, new Set([77])).rows[0]?.owner).toBe("node:net");
       // A process whose map was not given keeps perf's names.
       expect(samples[1]?.frames[0]?.sym).toContain("stop");
+    });
+
+    it("reads each map the frames name once, and lists those it cannot read", () => {
+      const samples = parsePerfScript(`node 77\n\t    7f0000001090 JS:*stop x (/tmp/perf-77.map)\n\t    7f0000002010 JS:*plan y (/tmp/perf-77.map)\n\t  8deef3 node::Foo (/usr/bin/node)\n\n node 78\n\t    7f0000001090 JS:*stop x (/tmp/perf-78.map)\n`);
+      const reads: string[] = [];
+      const { lookups, unreadable } = perfMapLookups(samples, (path) => {
+        reads.push(path);
+        if (path.endsWith("78.map")) throw new Error("ENOENT");
+        return MAP;
+      });
+      expect(reads).toEqual(["/tmp/perf-77.map", "/tmp/perf-78.map"]);
+      expect([...lookups.keys()]).toEqual(["/tmp/perf-77.map"]);
+      expect(unreadable).toEqual(["/tmp/perf-78.map"]);
+      // Both frames of 77 get the map's names; 78's map was not read, its frame is not looked up.
+      expect(renameJitFrames(samples, lookups)).toEqual({ looked: 2, renamed: 2 });
+      expect(samples[0]?.frames[0]?.sym).toContain("writevGeneric");
+      expect(samples[1]?.frames[0]?.sym).toBe("JS:*stop x");
     });
 
     it("knows a perf map's dso", () => {

@@ -222,6 +222,29 @@ export function perfMapLookup(text: string): (addr: number) => string | undefine
 }
 
 /**
+ * A lookup (perfMapLookup) for every perf map the samples' frames name, read with `read` (a
+ * file's text); a map that cannot be read is listed in `unreadable` and its frames keep perf's names.
+ */
+export function perfMapLookups(
+  samples: readonly Sample[],
+  read: (path: string) => string,
+): { lookups: Map<string, (addr: number) => string | undefined>; unreadable: string[] } {
+  const lookups = new Map<string, (addr: number) => string | undefined>();
+  const unreadable: string[] = [];
+  for (const s of samples) {
+    for (const f of s.frames) {
+      if (!isPerfMap(f.dso) || lookups.has(f.dso) || unreadable.includes(f.dso)) continue;
+      try {
+        lookups.set(f.dso, perfMapLookup(read(f.dso)));
+      } catch {
+        unreadable.push(f.dso);
+      }
+    }
+  }
+  return { lookups, unreadable };
+}
+
+/**
  * Names the JIT frames of `samples` again from their perf maps (`lookups` by dso, e.g. from
  * perfMapLookup); frames of a map not given, or at an address no line covers, keep perf's name.
  * Returns how many frames were looked up and how many of those got another name.

@@ -6,13 +6,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  isPerfMap,
   LEAF_KINDS,
   type LeafKind,
   ownerFunctions,
   ownerTable,
   parsePerfScript,
-  perfMapLookup,
+  perfMapLookups,
   renameJitFrames,
   renderOwnerTable,
   type Sample,
@@ -109,23 +108,13 @@ export class PerfRecorder {
    */
   async summarise(): Promise<PerfPhase[]> {
     const out: PerfPhase[] = [];
-    const lookups = new Map<string, (addr: number) => string | undefined>();
     for (const rec of this.recorded) {
       const size = await stat(rec.file).then((s) => s.size, () => 0);
       if (size === 0) continue;
       const wanted = new Set(rec.groups.flatMap((g) => g.pids));
       const samples = await readSamples(rec.file, wanted);
-      // The maps of processes that have exited are still there; the last line covering an address wins.
-      for (const s of samples) {
-        for (const f of s.frames) {
-          if (!isPerfMap(f.dso) || lookups.has(f.dso)) continue;
-          try {
-            lookups.set(f.dso, perfMapLookup(readFileSync(f.dso, "utf8")));
-          } catch {
-            lookups.set(f.dso, () => undefined);
-          }
-        }
-      }
+      // The maps of processes that have exited are still there, with every line the run wrote.
+      const { lookups } = perfMapLookups(samples, (path) => readFileSync(path, "utf8"));
       renameJitFrames(samples, lookups);
       const text: string[] = [`perf record -a -g -F 999 during "${rec.phase}"`, ""];
       const txt = `${phaseSlug(rec.phase)}.perf-owners.txt`;
