@@ -65,7 +65,11 @@ describe("bench options", () => {
   });
 
   it("refuses unknown flags and out-of-range values with the usage", () => {
-    expect(() => parseOptions(["--shopers", "5"])).toThrow();
+    // node's parser refuses these; they must reach the user as usage, not as a stack trace.
+    expect(() => parseOptions(["--shopers", "5"])).toThrow(UsageError);
+    expect(() => parseOptions(["--shopers", "5"])).toThrow(/Unknown option '--shopers'[\s\S]*usage: npm run bench/);
+    expect(() => parseOptions(["sign-in"])).toThrow(UsageError);
+    expect(() => parseOptions(["--shoppers"])).toThrow(UsageError);
     expect(() => parseOptions(["--shoppers", "5"])).toThrow(UsageError);
     expect(() => parseOptions(["--help"])).toThrow(/usage: npm run bench/);
   });

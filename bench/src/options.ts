@@ -146,23 +146,7 @@ export const USAGE = `usage: npm run bench -- [options]
                        (their output goes to the run's api.log)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
-      json: { type: "string" },
-      "api-accept": { type: "string" },
-      "api-memory-reducer": { type: "string" },
-      "api-node-args": { type: "string" },
-      profile: { type: "boolean" },
-      perf: { type: "boolean" },
-      million: { type: "boolean" },
-      keep: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+  const values = readArgs(argv);
   if (values.help) throw new UsageError(USAGE);
   const camel = Object.fromEntries(
     Object.entries(values)
@@ -177,3 +161,28 @@ export function parseOptions(argv: string[]): BenchOptions {
 }
 
 export class UsageError extends Error {}
+
+/** node's parser, its refusals (an unknown option, a stray argument, a missing value) as usage errors. */
+function readArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        ...Object.fromEntries(NUMERIC.map((k) => [k, { type: "string" as const }])),
+        json: { type: "string" },
+        "api-accept": { type: "string" },
+        "api-memory-reducer": { type: "string" },
+        "api-node-args": { type: "string" },
+        profile: { type: "boolean" },
+        perf: { type: "boolean" },
+        million: { type: "boolean" },
+        keep: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+}
