@@ -10,6 +10,10 @@ describe("bench options", () => {
     // Unset, the API processes keep their own default young generation.
     expect(o.apiYoungGenMb).toBeUndefined();
     expect(parseOptions(["--api-young-gen-mb", "0"]).apiYoungGenMb).toBe(0);
+    // Likewise how soon V8 optimises in them.
+    expect(o.apiInterruptBudget).toBeUndefined();
+    expect(parseOptions(["--api-interrupt-budget", "11000"]).apiInterruptBudget).toBe(11_000);
+    expect(() => parseOptions(["--api-interrupt-budget", "-5"])).toThrow(UsageError);
     expect(() => parseOptions(["--api-young-gen-mb", "5000"])).toThrow(UsageError);
     // Likewise who accepts connections; only the API's two ways are taken.
     expect(parseOptions([]).apiAccept).toBeUndefined();

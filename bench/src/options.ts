@@ -42,6 +42,8 @@ const schema = z.object({
   keep: z.boolean().default(false),
   /** API_YOUNG_GEN_MB for the API processes (unset: the API's default), to compare GC settings. */
   apiYoungGenMb: int(0, 1_024).optional(),
+  /** API_INTERRUPT_BUDGET for the API processes (unset: the API's default; 0 is V8's). */
+  apiInterruptBudget: int(0, 10_000_000).optional(),
   /** API_ACCEPT for the API processes (unset: the API's default). */
   apiAccept: z.enum(["primary", "workers"]).optional(),
   /** API_MEMORY_REDUCER for the API processes (unset: the API's default). */
@@ -92,6 +94,7 @@ const NUMERIC = [
   "sale-timeout",
   "million-count",
   "api-young-gen-mb",
+  "api-interrupt-budget",
   "join-linger-ms",
   "join-full-batch",
   "api-warmup",
@@ -130,6 +133,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --million-count N    how many (default 1000000)
   --keep               keep the run's Redis keys and Kafka topic
   --api-young-gen-mb N API_YOUNG_GEN_MB of the API processes (default: the API's own; 0 is V8's)
+  --api-interrupt-budget N  API_INTERRUPT_BUDGET of the API processes: how soon V8 optimises
+                       (default: the API's own; 0 is V8's)
   --api-accept WHO     API_ACCEPT of the API processes: primary or workers (default: the API's own)
   --api-memory-reducer on|off  API_MEMORY_REDUCER of the API processes: V8 shrinking an idle
                        worker's heap (default: the API's own)

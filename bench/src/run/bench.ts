@@ -204,6 +204,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         // Every shopper comes from 127.0.0.1: the per-IP limits would stop the bench, not a crowd.
         RATE_LIMIT_SCALE: "100000",
         ...(opts.apiYoungGenMb === undefined ? {} : { API_YOUNG_GEN_MB: String(opts.apiYoungGenMb) }),
+        ...(opts.apiInterruptBudget === undefined ? {} : { API_INTERRUPT_BUDGET: String(opts.apiInterruptBudget) }),
         ...(opts.apiAccept === undefined ? {} : { API_ACCEPT: opts.apiAccept }),
         ...(opts.apiMemoryReducer === undefined ? {} : { API_MEMORY_REDUCER: opts.apiMemoryReducer }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),

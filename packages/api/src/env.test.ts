@@ -1,20 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
-import { parseEnv } from "./env.js";
+import { INTERRUPT_BUDGET_DEFAULT, parseEnv } from "./env.js";
+
+const BUDGET = `--interrupt-budget=${INTERRUPT_BUDGET_DEFAULT}`;
 
 describe("parseEnv", () => {
   it("gives each API worker a 16 MiB young generation unless told otherwise", () => {
-    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=16", "--no-memory-reducer"]);
-    expect(parseEnv({ API_YOUNG_GEN_MB: "64" }).workerExecArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer"]);
+    expect(parseEnv({}).workerExecArgv).toEqual(["--max-semi-space-size=16", "--no-memory-reducer", BUDGET]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "64" }).workerExecArgv).toEqual(["--max-semi-space-size=64", "--no-memory-reducer", BUDGET]);
     // 0 leaves V8's own default.
-    expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer"]);
+    expect(parseEnv({ API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer", BUDGET]);
   });
 
   it("turns V8's memory reducer off in the workers unless told to keep it, and refuses anything else", () => {
-    expect(parseEnv({ API_MEMORY_REDUCER: "on" }).workerExecArgv).toEqual(["--max-semi-space-size=16"]);
-    expect(parseEnv({ API_MEMORY_REDUCER: "off", API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer"]);
+    expect(parseEnv({ API_MEMORY_REDUCER: "on" }).workerExecArgv).toEqual(["--max-semi-space-size=16", BUDGET]);
+    expect(parseEnv({ API_MEMORY_REDUCER: "off", API_YOUNG_GEN_MB: "0" }).workerExecArgv).toEqual(["--no-memory-reducer", BUDGET]);
     for (const bad of ["true", "ON", ""]) {
       expect(() => parseEnv({ API_MEMORY_REDUCER: bad }), bad).toThrow(/API_MEMORY_REDUCER/);
+    }
+  });
+
+  it("gives the workers a lower interrupt budget than V8's unless told otherwise, 0 leaving V8's", () => {
+    expect(INTERRUPT_BUDGET_DEFAULT).toBeLessThan(67_584);
+    expect(parseEnv({ API_INTERRUPT_BUDGET: "11000" }).workerExecArgv).toContain("--interrupt-budget=11000");
+    const own = parseEnv({ API_INTERRUPT_BUDGET: "0" }).workerExecArgv;
+    expect(own.some((flag) => flag.startsWith("--interrupt-budget"))).toBe(false);
+    for (const bad of ["-1", "1.5", "10000001", "soon"]) {
+      expect(() => parseEnv({ API_INTERRUPT_BUDGET: bad }), bad).toThrow(/API_INTERRUPT_BUDGET/);
     }
   });
 
