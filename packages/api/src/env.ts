@@ -36,9 +36,8 @@ const schema = z.object({
   // between sales (decisions.md §20); "on" gives memory back while idle.
   API_MEMORY_REDUCER: z.enum(["on", "off"]).default("off"),
   // V8's interrupt budget per worker (--interrupt-budget: bytecode a function runs between checks
-  // whether to optimise it; 0 keeps V8's 67,584). Lower, the hot path is optimised sooner: within
-  // the warm-up, not under the first crowd, which on a slow machine met code still unoptimised
-  // (decisions.md §27).
+  // whether to optimise it; 0 keeps V8's 67,584). Lower, functions are optimised sooner, in a
+  // warm-up cut short by its time limit and after each deopt under load (decisions.md §27).
   API_INTERRUPT_BUDGET: z.coerce.number().int().min(0).max(10_000_000).default(INTERRUPT_BUDGET_DEFAULT),
   // Who accepts new connections: the workers themselves from the shared socket (whichever is free
   // first), or the cluster primary, handing each to the next worker over IPC (node:cluster's round
