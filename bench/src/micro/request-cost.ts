@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { initTRPC } from "@trpc/server";
 import { z } from "zod";
 import { closedLoop } from "../loadgen/drive.js";
+import { runMicro, wholeNumber } from "./args.js";
 import { TrpcHttp } from "../loadgen/trpc.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 
@@ -150,13 +151,15 @@ async function main(): Promise<void> {
       "h2-connections": { type: "string" },
       rounds: { type: "string" },
     },
+    strict: true,
+    allowPositionals: false,
   });
   if (values.serve) return serve();
   if (!existsSync(LEAN_HTTP)) throw new Error(`${LEAN_HTTP} is missing: build the API first (npm run build -w @quickdeal/api)`);
-  const seconds = Number(values.seconds ?? 5);
-  const concurrency = Number(values.concurrency ?? 64);
-  const h2Connections = Number(values["h2-connections"] ?? 4);
-  const rounds = Number(values.rounds ?? 2);
+  const seconds = wholeNumber("seconds", values.seconds, 5);
+  const concurrency = wholeNumber("concurrency", values.concurrency, 64);
+  const h2Connections = wholeNumber("h2-connections", values["h2-connections"], 4);
+  const rounds = wholeNumber("rounds", values.rounds, 2);
   const child = fork(fileURLToPath(import.meta.url), ["--serve"], { stdio: "inherit" });
   const [{ port }] = (await once(child, "message")) as [{ port: number }];
   const ask = async (): Promise<number> => {
@@ -183,4 +186,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+await runMicro("node bench/dist/micro/request-cost.js [--seconds 5] [--concurrency 64] [--h2-connections 4] [--rounds 2]", main);

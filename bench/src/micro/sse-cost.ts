@@ -29,6 +29,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { Pool } from "undici";
 import { z } from "zod";
 import { SseParser } from "../loadgen/sse.js";
+import { runMicro, wholeNumber } from "./args.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 import { memStatus } from "../run/procs.js";
 
@@ -298,11 +299,13 @@ async function measure(mode: Mode, watchers: number, ticks: number, intervalMs: 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { serve: { type: "string" }, watchers: { type: "string" }, ticks: { type: "string" }, "interval-ms": { type: "string" } },
+    strict: true,
+    allowPositionals: false,
   });
   if (values.serve) return serve(values.serve as Mode);
-  const watchers = Number(values.watchers ?? 2000);
-  const ticks = Number(values.ticks ?? 10);
-  const intervalMs = Number(values["interval-ms"] ?? 1000);
+  const watchers = wholeNumber("watchers", values.watchers, 2000);
+  const ticks = wholeNumber("ticks", values.ticks, 10);
+  const intervalMs = wholeNumber("interval-ms", values["interval-ms"], 1000);
   const loadBefore = load1();
   const results: Measured[] = [];
   const modes: Mode[] = ["stock", "direct"];
@@ -324,4 +327,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+await runMicro("node bench/dist/micro/sse-cost.js [--watchers 2000] [--ticks 10] [--interval-ms 1000]", main);
