@@ -21,9 +21,9 @@ import { parseArgs } from "node:util";
 import { initTRPC } from "@trpc/server";
 import { z } from "zod";
 import { closedLoop } from "../loadgen/drive.js";
-import { runMicro, wholeNumber } from "./args.js";
 import { TrpcHttp } from "../loadgen/trpc.js";
 import { load1, machine, ROOT } from "../run/machine.js";
+import { runMicro, wholeNumber } from "./args.js";
 
 type Mode = "h1" | "h2";
 const LEAN_HTTP = join(ROOT, "packages/api/dist/http/index.js");

@@ -29,9 +29,9 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { Pool } from "undici";
 import { z } from "zod";
 import { SseParser } from "../loadgen/sse.js";
-import { runMicro, wholeNumber } from "./args.js";
 import { load1, machine, ROOT } from "../run/machine.js";
 import { memStatus } from "../run/procs.js";
+import { runMicro, wholeNumber } from "./args.js";
 
 type Mode = "stock" | "direct" | "lean" | "push" | "push-h2";
 /** Streams per connection in push-h2 mode. */

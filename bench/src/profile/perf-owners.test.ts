@@ -148,6 +148,16 @@ describe("perf owners", () => {
       expect(renameJitFrames(samples, lookups)).toEqual({ looked: 2, renamed: 2 });
       expect(samples[0]?.frames[0]?.sym).toContain("writevGeneric");
       expect(samples[1]?.frames[0]?.sym).toBe("JS:*stop x");
+      // A later call with the same lookups reads only the maps it has not got.
+      const again = parsePerfScript(`node 77\n\t    7f0000001090 JS:*stop x (/tmp/perf-77.map)\n\n node 79\n\t    7f0000001090 JS:*stop x (/tmp/perf-79.map)\n`);
+      reads.length = 0;
+      const more = perfMapLookups(again, (path) => {
+        reads.push(path);
+        return MAP;
+      }, lookups);
+      expect(reads).toEqual(["/tmp/perf-79.map"]);
+      expect(more.lookups).toBe(lookups);
+      expect([...lookups.keys()]).toEqual(["/tmp/perf-77.map", "/tmp/perf-79.map"]);
     });
 
     it("knows a perf map's dso", () => {

@@ -224,12 +224,13 @@ export function perfMapLookup(text: string): (addr: number) => string | undefine
 /**
  * A lookup (perfMapLookup) for every perf map the samples' frames name, read with `read` (a
  * file's text); a map that cannot be read is listed in `unreadable` and its frames keep perf's names.
+ * Maps already in `lookups` (from an earlier call over other samples of the same run) are not read again.
  */
 export function perfMapLookups(
   samples: readonly Sample[],
   read: (path: string) => string,
+  lookups = new Map<string, (addr: number) => string | undefined>(),
 ): { lookups: Map<string, (addr: number) => string | undefined>; unreadable: string[] } {
-  const lookups = new Map<string, (addr: number) => string | undefined>();
   const unreadable: string[] = [];
   for (const s of samples) {
     for (const f of s.frames) {

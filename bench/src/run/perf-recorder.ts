@@ -108,13 +108,15 @@ export class PerfRecorder {
    */
   async summarise(): Promise<PerfPhase[]> {
     const out: PerfPhase[] = [];
+    // The maps are complete once the run is over: each is read once for all phases.
+    const lookups = new Map<string, (addr: number) => string | undefined>();
     for (const rec of this.recorded) {
       const size = await stat(rec.file).then((s) => s.size, () => 0);
       if (size === 0) continue;
       const wanted = new Set(rec.groups.flatMap((g) => g.pids));
       const samples = await readSamples(rec.file, wanted);
       // The maps of processes that have exited are still there, with every line the run wrote.
-      const { lookups } = perfMapLookups(samples, (path) => readFileSync(path, "utf8"));
+      perfMapLookups(samples, (path) => readFileSync(path, "utf8"), lookups);
       renameJitFrames(samples, lookups);
       const text: string[] = [`perf record -a -g -F 999 during "${rec.phase}"`, ""];
       const txt = `${phaseSlug(rec.phase)}.perf-owners.txt`;

@@ -3,10 +3,10 @@ import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
 import { z } from "zod";
 import { type ApiConfig, defaultRateLimits, type RateLimitConfig } from "./config.js";
 
-// Every variable has a default that works on the dev machine (see .env.example).
 /** API_INTERRUPT_BUDGET's default: V8's own is 67,584 (decisions.md §27). */
 export const INTERRUPT_BUDGET_DEFAULT = 22_000;
 
+// Every variable has a default that works on the dev machine (see .env.example).
 const schema = z.object({
   DATABASE_URL: z.url().default("mysql://root@127.0.0.1:3306/quickdeal"),
   REDIS_URL: z.url().default("redis://127.0.0.1:6379"),
