@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
+import { keepKnownV8Flags } from "./v8-flags.js";
 
 /** What a worker started: closed gracefully on shutdown. */
 export interface Stoppable {
@@ -10,7 +11,10 @@ export interface ClusterOptions {
   /** How long workers get to finish in-flight requests before they are killed. */
   shutdownTimeoutMs?: number;
   log?: (message: string) => void;
-  /** Node/V8 flags for the workers, after the primary's own (e.g. heap sizes). */
+  /**
+   * Node/V8 flags for the workers, after the primary's own (e.g. heap sizes). A V8 flag this
+   * Node's V8 does not know is dropped with a log line: the worker would not start with it.
+   */
   execArgv?: string[];
   /**
    * Who accepts connections: the primary, passing each to the next worker over IPC (node:cluster's
@@ -40,7 +44,8 @@ export function runClustered(
   if (cluster.isPrimary) {
     // Frozen at the first fork; the workers inherit it.
     if (opts.accept === "workers") cluster.schedulingPolicy = cluster.SCHED_NONE;
-    if (opts.execArgv?.length) cluster.setupPrimary({ execArgv: [...process.execArgv, ...opts.execArgv] });
+    const execArgv = keepKnownV8Flags(opts.execArgv ?? [], log);
+    if (execArgv.length) cluster.setupPrimary({ execArgv: [...process.execArgv, ...execArgv] });
     runPrimary(Math.max(1, workers ?? availableParallelism()), shutdownTimeoutMs, log);
   } else {
     void runWorker(startWorker, shutdownTimeoutMs, log);
