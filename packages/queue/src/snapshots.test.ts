@@ -1,6 +1,7 @@
+import { setFlagsFromString } from "node:v8";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { type PublishedSnapshot, RoomCache } from "./snapshots.js";
+import { type PublishedSnapshot, RoomCache, snapshotOf } from "./snapshots.js";
 import type { RoomStore } from "./store.js";
 import { roomSnapshot } from "../test/fixtures.js";
 
@@ -65,3 +66,31 @@ describe("room cache fan-out", () => {
     expect(rooms.watcherCount()).toBe(0);
   });
 });
+
+describe("snapshotOf", () => {
+  // V8's own answer to "do these two objects share a layout" (a native, enabled for this check).
+  setFlagsFromString("--allow-natives-syntax");
+  const sameLayout = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+
+  // First in this file to make one: the layout must not depend on which snapshot came first.
+  it("gives snapshots from Redis, from JSON and with whole or fractional rates one layout", () => {
+    const read = snapshotOf(snap(1), 0, Date.now(), 0);
+    const fractional = snapshotOf(snap(2), 12.5, Date.now(), 1);
+    const json = JSON.parse(JSON.stringify(snap(3, { rate: 3 }))) as PublishedSnapshot;
+    const parsed = snapshotOf(json, json.rate, json.at, json.leftCount);
+    expect(sameLayout(read, fractional)).toBe(true);
+    expect(sameLayout(read, parsed)).toBe(true);
+    // What it replaces did not: a spread with a whole rate, then one with a fraction.
+    const spread = (rate: number) => ({ ...{ productId: 1, seq: 2 }, rate });
+    expect(sameLayout(spread(0), spread(12.5))).toBe(false);
+  });
+
+  it("copies a snapshot's fields and nothing else a message may carry", () => {
+    const s = snap(3, { rate: 1.25, leftCount: 2 });
+    const message = JSON.parse(JSON.stringify({ ...s, extra: "x" })) as PublishedSnapshot;
+    const made = snapshotOf(message, message.rate, message.at, message.leftCount);
+    expect(made).toEqual(s);
+    expect(Object.keys(made).sort()).toEqual(Object.keys(s).sort());
+  });
+});
+

@@ -8,6 +8,42 @@ export interface PublishedSnapshot extends RoomSnapshot {
   leftCount: number;
 }
 
+/**
+ * Every room snapshot a process holds is made here, whether read from Redis or from the worker's
+ * JSON: one object layout for all of them. Spreads and JSON.parse each made their own, and a
+ * whole-number admission rate another, so the status code optimised for one met the others
+ * during a sale and was thrown away and compiled again ("wrong map").
+ */
+export function snapshotOf(room: RoomCounters, rate: number, at: number, leftCount: number): PublishedSnapshot {
+  return {
+    productId: room.productId,
+    seq: room.seq,
+    serving: room.serving,
+    admitted: room.admitted,
+    reservable: room.reservable,
+    sold: room.sold,
+    capacity: room.capacity,
+    ttlMs: room.ttlMs,
+    startsAt: room.startsAt,
+    endsAt: room.endsAt,
+    paused: room.paused,
+    soldOut: room.soldOut,
+    admittedTotal: room.admittedTotal,
+    version: room.version,
+    rate,
+    at,
+    leftCount,
+  };
+}
+// Made once with fractions where a sale has them: V8 then lays out `rate`, `at` and the times as
+// doubles from the start, so a sale's first fractional rate does not change the layout in use.
+snapshotOf(
+  { productId: 0, seq: 0, serving: 0, admitted: 0, reservable: 0, sold: 0, capacity: 0, ttlMs: 0, startsAt: 0.5, endsAt: 0.5, paused: false, soldOut: false, admittedTotal: 0, version: 0 },
+  0.5,
+  0.5,
+  0,
+);
+
 type Listener = (room: PublishedSnapshot) => void;
 type TicketListener = () => void;
 
@@ -52,7 +88,8 @@ export class RoomCache {
           return;
         }
         try {
-          this.accept(JSON.parse(message) as PublishedSnapshot);
+          const s = JSON.parse(message) as PublishedSnapshot;
+          this.accept(snapshotOf(s, s.rate, s.at, s.leftCount));
         } catch {
           // A malformed snapshot is ignored; the next one replaces it.
         }
@@ -109,7 +146,7 @@ export class RoomCache {
     if (!room) return null;
     const productId = room.productId;
     const prev = this.rooms.get(productId);
-    const snap: PublishedSnapshot = { ...room, rate: prev?.rate ?? 0, at: Date.now(), leftCount };
+    const snap = snapshotOf(room, prev?.rate ?? 0, Date.now(), leftCount);
     // Never move backwards: a published snapshot may be newer than what we just read.
     if (prev && prev.version > snap.version) return prev;
     this.accept(snap);
@@ -256,7 +293,7 @@ export class SnapshotPublisher {
     const changed = !prev || prev.version !== room.version || prev.seq !== room.seq || prev.leftCount !== leftCount;
     // Re-send at least every 2 s so a process that missed a message (or the rate decaying) catches up.
     const stale = !prev || now - prev.sentAt > 2000;
-    const snap: PublishedSnapshot = { ...room, rate: Math.round(rate * 100) / 100, at: now, leftCount };
+    const snap = snapshotOf(room, Math.round(rate * 100) / 100, now, leftCount);
     this.last.set(productId, {
       version: room.version,
       seq: room.seq,
