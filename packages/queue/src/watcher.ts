@@ -72,22 +72,30 @@ export interface WatchDeps {
  * 2,000 holders every 250 ms was half of Redis's commands in a sale, ~21 reads per order); a
  * receiver that is full gets the newest status when it has room, never a backlog.
  */
+/**
+ * The zero of the fields that later hold times: -0 is stored as a double, so V8 lays those fields
+ * out as doubles from the first watcher on. Starting from the small integer 0, the first timestamp
+ * a sale writes into one of them changed the class's layout under thousands of live watchers,
+ * and every optimised caller that met an older one was thrown away ("wrong map").
+ */
+const NO_TIME = -0;
+
 export class TicketWatcher implements WatchHandle {
   private dirty = true;
-  private holdUntil = 0;
+  private holdUntil = NO_TIME;
   private heldLeftCount = -1;
   private record: TicketRecord | null = null;
   private recordVersion = -1;
-  private recordReadAt = 0;
+  private recordReadAt = NO_TIME;
   /** A change of this ticket was announced since its record was read. */
   private recordStale = false;
   private sent: TicketStatus | null = null;
-  private sentAt = 0;
+  private sentAt = NO_TIME;
   private loading = false;
   private ended = false;
   /** Wakes at the end of a hold, or after IDLE_RECHECK_MS; re-armed with refresh() while the delay stays the same. */
   private timer: NodeJS.Timeout | undefined;
-  private timerAt = 0;
+  private timerAt = NO_TIME;
   /** A wake put off until the ticket's record may be read again. */
   private deferred: NodeJS.Timeout | undefined;
   private off: (() => void) | null = null;
