@@ -61,6 +61,14 @@ export interface WatchDeps {
 }
 
 /**
+ * The zero of the fields that later hold times: -0 is stored as a double, so V8 lays those fields
+ * out as doubles from the first watcher on. Starting from the small integer 0, the first timestamp
+ * a sale writes into one of them changed the class's layout under thousands of live watchers,
+ * and every optimised caller that met an older one was thrown away ("wrong map").
+ */
+const NO_TIME = -0;
+
+/**
  * One ticket's watch, driven by the room's snapshots and pushed to a sink: no promise, generator
  * step or timer allocation per event (with 19,000 streams in one process, that machinery was about
  * a quarter of the sale's API CPU in the profiles). Most wake-ups compute the status from memory;
@@ -72,14 +80,6 @@ export interface WatchDeps {
  * 2,000 holders every 250 ms was half of Redis's commands in a sale, ~21 reads per order); a
  * receiver that is full gets the newest status when it has room, never a backlog.
  */
-/**
- * The zero of the fields that later hold times: -0 is stored as a double, so V8 lays those fields
- * out as doubles from the first watcher on. Starting from the small integer 0, the first timestamp
- * a sale writes into one of them changed the class's layout under thousands of live watchers,
- * and every optimised caller that met an older one was thrown away ("wrong map").
- */
-const NO_TIME = -0;
-
 export class TicketWatcher implements WatchHandle {
   private dirty = true;
   private holdUntil = NO_TIME;
