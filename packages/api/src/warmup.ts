@@ -15,6 +15,11 @@
  * live app's first requests deoptimised them ("wrong call target") and recompiled them under load.
  * A site that has seen two closures of one function is recorded by the function, which the live
  * copy, a third, matches (decisions §26).
+ *
+ * Now and then a shopper also scrapes /metrics and probes /healthz, each over a new connection,
+ * as Prometheus and a load balancer do all through a sale: the first scrape's other response
+ * headers and its closed connection deoptimised node's response and socket code, which every
+ * join shares, under the live crowd (decisions §29).
  */
 import { Agent, request, type Server } from "node:http";
 import { globEscape } from "@quickdeal/queue";
@@ -45,6 +50,8 @@ export interface WarmupReport {
   shoppers: number;
   /** Scratch copies played against. */
   copies: number;
+  /** /metrics scrapes answered, made along the way as Prometheus would. */
+  scrapes: number;
   ms: number;
   /** Why it ended early (a failed call, the deadline), if it did. */
   stoppedBy?: string;
@@ -57,6 +64,8 @@ const DEFAULT_COPIES = 2;
 const DEFAULT_DEADLINE_MS = 20_000;
 const DEFAULT_ABANDONED_AFTER_SEC = 600;
 const DEADLINE = "deadline";
+/** One shopper in this many also scrapes /metrics and probes /healthz. */
+const OPS_EVERY = 200;
 
 /** The topic warm-up joins go to: never consumed, so kept only briefly. */
 export function warmupTopic(joinTopic: string): string {
@@ -69,6 +78,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
   const limitMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const copies = Math.max(1, Math.min(opts.copies ?? DEFAULT_COPIES, opts.shoppers));
   let done = 0;
+  let scrapes = 0;
   let played = 0;
   let failed: string | undefined;
   let outOfTime = false;
@@ -85,6 +95,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
       log,
     });
     done += round.shoppers;
+    scrapes += round.scrapes;
     played++;
     log.debug({ copy: played, shoppers: round.shoppers, stoppedBy: round.stoppedBy }, "warm-up copy played");
     // A copy out of time hands over to the next, which plays what is left; a failed call ends the
@@ -96,7 +107,7 @@ export async function warmUp(config: ApiConfig, opts: WarmupOptions, log: Logger
     }
   }
   const stoppedBy = failed ?? (outOfTime && done < opts.shoppers ? DEADLINE : undefined);
-  return { shoppers: done, copies: played, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
+  return { shoppers: done, copies: played, scrapes, ms: Math.round(performance.now() - started), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 interface CopyOptions {
@@ -110,7 +121,7 @@ interface CopyOptions {
 }
 
 /** One scratch copy of the services and app: plays its shoppers, then deletes its keys. */
-async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shoppers: number; stoppedBy?: string }> {
+async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shoppers: number; scrapes: number; stoppedBy?: string }> {
   const { log } = opts;
   const prefix = `${config.redisPrefix}:warmup:${process.pid}`;
   const services = createServices(
@@ -126,6 +137,7 @@ async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shopper
     { log: log.child({ warmup: true }), processMetrics: false, topicRetentionMs: 60 * 60_000 },
   );
   let done = 0;
+  let scrapes = 0;
   let stoppedBy: string | undefined;
   const app = createHttpApp(services);
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
@@ -164,6 +176,10 @@ async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shopper
           await call("GET", "queue.mine", { productId: PRODUCT_ID }, token);
           // One in three: a watch takes a connection of its own, the costliest call here.
           if (shopper % 3 === 0) await watchFirst(port, ticket, token);
+          // Now and then a scrape and a health probe, as Prometheus and a load balancer make
+          // during a sale: their first ones no longer deoptimise node's response code, which the
+          // joins share, under load.
+          if (shopper % OPS_EVERY === 0 && (await scrapeOps(port))) scrapes++;
           done++;
         } catch (err) {
           stoppedBy ??= (err as Error).message;
@@ -179,7 +195,7 @@ async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shopper
     await unlinkUnder(services.redis, `${prefix}:`).catch((err: unknown) => log.warn({ err }, "could not delete the warm-up keys"));
     await services.close().catch(() => undefined);
   }
-  return { shoppers: done, ...(stoppedBy ? { stoppedBy } : {}) };
+  return { shoppers: done, scrapes, ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /**
@@ -285,6 +301,27 @@ function caller(port: number, agent: Agent): Call {
       req.on("error", reject);
       req.end(method === "POST" ? json : undefined);
     });
+}
+
+/**
+ * GETs /metrics and /healthz, each over a connection of its own, as a scraper or a probe does.
+ * True if /metrics answered 200; a failed health check (a service slow to answer) does not matter.
+ */
+async function scrapeOps(port: number): Promise<boolean> {
+  let scraped = false;
+  for (const path of ["/metrics", "/healthz"]) {
+    const status = await new Promise<number>((resolve) => {
+      const req = request({ host: "127.0.0.1", port, path, agent: false, headers: { accept: "text/plain" } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", () => resolve(0));
+      });
+      req.on("error", () => resolve(0));
+      req.end();
+    });
+    if (path === "/metrics") scraped = status === 200;
+  }
+  return scraped;
 }
 
 /**

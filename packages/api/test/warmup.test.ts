@@ -63,6 +63,8 @@ describe("warm-up before a worker listens", () => {
     expect(report.stoppedBy).toBeUndefined();
     expect(report.shoppers).toBe(60);
     expect(report.copies).toBe(2);
+    // Each copy's first shopper scraped its /metrics (one in 200 does).
+    expect(report.scrapes).toBe(2);
     // Its joins went to the scratch topic (a message holds a batch of them), none to the real
     // one, and its Redis keys are gone.
     expect(await messagesIn(warmupTopic(api.config.joinTopic))).toBeGreaterThan(scratchTopicBefore);
