@@ -176,9 +176,7 @@ async function playCopy(config: ApiConfig, opts: CopyOptions): Promise<{ shopper
           await call("GET", "queue.mine", { productId: PRODUCT_ID }, token);
           // One in three: a watch takes a connection of its own, the costliest call here.
           if (shopper % 3 === 0) await watchFirst(port, ticket, token);
-          // Now and then a scrape and a health probe, as Prometheus and a load balancer make
-          // during a sale: their first ones no longer deoptimise node's response code, which the
-          // joins share, under load.
+          // Now and then a scrape and a health probe, as during a real sale (see the top).
           if (shopper % OPS_EVERY === 0 && (await scrapeOps(port))) scrapes++;
           done++;
         } catch (err) {
