@@ -93,4 +93,3 @@ describe("snapshotOf", () => {
     expect(Object.keys(made).sort()).toEqual(Object.keys(s).sort());
   });
 });
-
