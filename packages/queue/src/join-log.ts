@@ -112,9 +112,8 @@ export const JOIN_FULL_BATCH = 32;
  *
  * Before each send it lingers a moment unless a full batch is already waiting: at ~1,800 joins/s
  * the in-flight send alone gathered only 13–15 joins per batch, and the broker's CPU goes per
- * request more than per message. The linger runs from the oldest waiting join's arrival, so it adds
- * at most `lingerMs` to a join's latency, the wait behind the request before included, and none once
- * `fullBatch` joins wait.
+ * request more than per message. The linger adds at most `lingerMs` to a join's latency, and none
+ * once `fullBatch` joins wait.
  */
 export class JoinLog {
   private producer: Producer;
@@ -213,12 +212,7 @@ export class JoinLog {
     try {
       while (this.queue.length > 0) {
         const lingerStarted = performance.now();
-        if (this.lingerMs > 0 && this.queue.length < this.fullBatch) {
-          // The linger counts from the oldest waiting join, not from now: joins that waited out
-          // the request before have gathered for that long already (decisions.md §30).
-          const left = (this.queue[0] as Pending).at + this.lingerMs - lingerStarted;
-          if (left >= 0.5) await this.linger(left);
-        }
+        if (this.lingerMs > 0 && this.queue.length < this.fullBatch) await this.linger();
         const lingered = performance.now() - lingerStarted;
         const batch = this.queue.splice(0, this.maxBatch);
         const groups = byProduct(batch);
@@ -255,10 +249,10 @@ export class JoinLog {
     }
   }
 
-  /** Waits `ms`, or less if a full batch gathers meanwhile. */
-  private linger(ms: number): Promise<void> {
+  /** Waits `lingerMs`, or less if a full batch gathers meanwhile. */
+  private linger(): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, this.lingerMs);
       this.lingerDone = done;
       function done() {
         clearTimeout(timer);

@@ -61,34 +61,6 @@ describe("join log", () => {
     expect(reports[1]?.lingerMs).toBeGreaterThanOrEqual(190);
   });
 
-  it("counts the linger from the oldest waiting join, so joins held up behind a request do not linger again", async () => {
-    const reports: BatchReport[] = [];
-    const log = await joinLog(40, 500, (r) => reports.push(r));
-    await log.warm();
-    // Hold the first produce request 100 ms (the broker answers within a few) so a join gathers behind it.
-    const producer = (log as unknown as { producer: { send: (...args: unknown[]) => Promise<unknown> } }).producer;
-    const send = producer.send.bind(producer);
-    let held = false;
-    producer.send = async (...args: unknown[]) => {
-      if (!held) {
-        held = true;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return send(...args);
-    };
-    const [a] = joins(1);
-    const [b] = joins(1, 1);
-    const first = log.append(a as JoinMessage);
-    await new Promise((r) => setTimeout(r, 60));
-    await Promise.all([first, log.append(b as JoinMessage)]);
-    expect(reports.map((r) => r.size)).toEqual([1, 1]);
-    // The first join waited out its whole linger; the second had waited longer than that behind the
-    // first request and left at once.
-    expect(reports[0]?.lingerMs).toBeGreaterThanOrEqual(35);
-    expect(reports[1]?.lingerMs).toBeLessThan(10);
-    expect(reports[1]?.waitsMs[0]).toBeGreaterThanOrEqual(40);
-  });
-
   it("stops lingering as soon as a full batch waits", async () => {
     const log = await joinLog(60_000, 100);
     const started = Date.now();
