@@ -34,6 +34,9 @@ describe("bench options", () => {
     expect(parseOptions([]).joinFullBatch).toBeUndefined();
     expect(parseOptions(["--join-full-batch", "500"]).joinFullBatch).toBe(500);
     expect(() => parseOptions(["--join-full-batch", "0"])).toThrow(UsageError);
+    expect(parseOptions([]).watchMaxStretch).toBeUndefined();
+    expect(parseOptions(["--watch-max-stretch", "1"]).watchMaxStretch).toBe(1);
+    expect(() => parseOptions(["--watch-max-stretch", "0"])).toThrow(UsageError);
     expect(parseOptions([]).apiWarmup).toBeUndefined();
     expect(parseOptions(["--api-warmup", "0"]).apiWarmup).toBe(0);
     expect(() => parseOptions(["--api-warmup=-1"])).toThrow(UsageError);

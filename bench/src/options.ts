@@ -52,6 +52,8 @@ const schema = z.object({
   joinLingerMs: int(0, 1_000).optional(),
   /** KAFKA_JOIN_FULL_BATCH for the API processes (unset: the API's default). */
   joinFullBatch: int(1, 2_000).optional(),
+  /** WATCH_MAX_STRETCH for the API processes (unset: the API's default; 1 never stretches). */
+  watchMaxStretch: int(1, 16).optional(),
   /** API_WARMUP_SHOPPERS for the API processes (unset: the API's default). */
   apiWarmup: int(0, 100_000).optional(),
   apiWarmupCopies: int(1, 8).optional(),
@@ -97,6 +99,7 @@ const NUMERIC = [
   "api-interrupt-budget",
   "join-linger-ms",
   "join-full-batch",
+  "watch-max-stretch",
   "api-warmup",
   "api-warmup-copies",
   "api-warmup-seconds",
@@ -140,6 +143,8 @@ export const USAGE = `usage: npm run bench -- [options]
                        worker's heap (default: the API's own)
   --join-linger-ms N   KAFKA_JOIN_LINGER_MS of the API processes (default: the API's own)
   --join-full-batch N  KAFKA_JOIN_FULL_BATCH of the API processes (default: the API's own)
+  --watch-max-stretch N  WATCH_MAX_STRETCH of the API processes: how far watchers' update
+                       intervals stretch while a process is saturated (default: the API's own; 1: never)
   --api-warmup N       API_WARMUP_SHOPPERS of the API processes (default: the API's own; 0: none)
   --api-warmup-copies N  API_WARMUP_COPIES of the API processes: scratch copies of the app the
                        warm-up is shared among (default: the API's own)

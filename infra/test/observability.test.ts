@@ -28,6 +28,8 @@ describe("observability config", () => {
       "qd_join_log_linger_seconds_sum",
       "qd_checkouts_total",
       "qd_http_request_duration_seconds_bucket",
+      "qd_watchers",
+      "qd_watch_interval_stretch",
     ]) {
       expect(exprs.some((e) => e.includes(metric)), metric).toBe(true);
     }

@@ -209,6 +209,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
         ...(opts.apiMemoryReducer === undefined ? {} : { API_MEMORY_REDUCER: opts.apiMemoryReducer }),
         ...(opts.joinLingerMs === undefined ? {} : { KAFKA_JOIN_LINGER_MS: String(opts.joinLingerMs) }),
         ...(opts.joinFullBatch === undefined ? {} : { KAFKA_JOIN_FULL_BATCH: String(opts.joinFullBatch) }),
+        ...(opts.watchMaxStretch === undefined ? {} : { WATCH_MAX_STRETCH: String(opts.watchMaxStretch) }),
         ...(opts.apiWarmup === undefined ? {} : { API_WARMUP_SHOPPERS: String(opts.apiWarmup) }),
         ...(opts.apiWarmupCopies === undefined ? {} : { API_WARMUP_COPIES: String(opts.apiWarmupCopies) }),
         ...(opts.apiWarmupSeconds === undefined ? {} : { API_WARMUP_SECONDS: String(opts.apiWarmupSeconds) }),

@@ -25,6 +25,8 @@ export interface ApiConfig {
   joinLingerMs?: number;
   /** Waiting joins at which a produce request leaves without lingering (default: the queue's JOIN_FULL_BATCH). */
   joinFullBatch?: number;
+  /** How far watchers' update intervals stretch while a process is saturated (default: the queue's; 1 never). */
+  watchMaxStretch?: number;
   /** Signs sessions (and, through the queue, tickets); at least 32 characters. */
   authSecret: string;
   /** Origins allowed to make cookie-authenticated mutations (CSRF) and cross-origin calls (CORS). */

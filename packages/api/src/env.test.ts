@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
+import { DEFAULT_PACE_RULE, JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
 import { INTERRUPT_BUDGET_DEFAULT, parseEnv } from "./env.js";
 
 const BUDGET = `--interrupt-budget=${INTERRUPT_BUDGET_DEFAULT}`;
@@ -80,6 +80,14 @@ describe("parseEnv", () => {
     expect(parseEnv({ KAFKA_JOIN_FULL_BATCH: "500" }).config.joinFullBatch).toBe(500);
     for (const bad of ["0", "-1", "2.5", "2001", "many"]) {
       expect(() => parseEnv({ KAFKA_JOIN_FULL_BATCH: bad }), bad).toThrow(/KAFKA_JOIN_FULL_BATCH/);
+    }
+  });
+
+  it("takes how far watchers' intervals may stretch under load, 1 to keep them as they are", () => {
+    expect(parseEnv({}).config.watchMaxStretch).toBe(DEFAULT_PACE_RULE.maxStretch);
+    expect(parseEnv({ WATCH_MAX_STRETCH: "1" }).config.watchMaxStretch).toBe(1);
+    for (const bad of ["0", "-2", "1.5", "17", "lots"]) {
+      expect(() => parseEnv({ WATCH_MAX_STRETCH: bad }), bad).toThrow(/WATCH_MAX_STRETCH/);
     }
   });
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
+import { DEFAULT_PACE_RULE, JOIN_FULL_BATCH, JOIN_LINGER_MS } from "@quickdeal/queue";
 import { z } from "zod";
 import { type ApiConfig, defaultRateLimits, type RateLimitConfig } from "./config.js";
 
@@ -20,6 +20,9 @@ const schema = z.object({
   // Once this many joins wait, the request leaves without lingering: lingering pays for small requests
   // (docs/decisions.md §24).
   KAFKA_JOIN_FULL_BATCH: z.coerce.number().int().min(1).max(2000).default(JOIN_FULL_BATCH),
+  // How far watchers' "the line moved" intervals stretch while a process is saturated; 1 never
+  // stretches them (docs/decisions.md §30).
+  WATCH_MAX_STRETCH: z.coerce.number().int().min(1).max(16).default(DEFAULT_PACE_RULE.maxStretch),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").default(
     "dev-only-secret-change-me-please-0123456789",
   ),
@@ -124,6 +127,7 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       joinPartitions: e.KAFKA_JOIN_PARTITIONS,
       joinLingerMs: e.KAFKA_JOIN_LINGER_MS,
       joinFullBatch: e.KAFKA_JOIN_FULL_BATCH,
+      watchMaxStretch: e.WATCH_MAX_STRETCH,
       authSecret: e.AUTH_SECRET,
       allowedOrigins: e.WEB_ORIGIN.split(",").map((o) => o.trim().replace(/\/$/, "")).filter(Boolean),
       heartbeatGraceSec: e.HEARTBEAT_GRACE_SEC,

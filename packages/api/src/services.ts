@@ -64,6 +64,7 @@ export function createServices(config: ApiConfig, overrides: ServiceOverrides = 
     topic: config.joinTopic,
     joinLingerMs: config.joinLingerMs,
     joinFullBatch: config.joinFullBatch,
+    watchMaxStretch: config.watchMaxStretch,
     secret: config.authSecret,
     db: dbHandle.db,
     prefix: config.redisPrefix,

@@ -8,6 +8,7 @@ export { Sweeper } from "./sweeper.js";
 export { startWorker, type WorkerConfig } from "./worker-runtime.js";
 export { createKafka, deleteTopics, ensureTopic, topicFamily } from "./kafka.js";
 export { JOIN_FULL_BATCH, JOIN_LINGER_MS } from "./join-log.js";
+export { DEFAULT_PACE_RULE } from "./update-pace.js";
 export { createQueueMetrics, type QueueMetrics } from "./metrics.js";
 export { signTicket, verifyTicket, ticketId } from "./ticket.js";
 export { roomConfigOf, loadRoomConfig, reconcileRoom } from "./rooms.js";

@@ -46,6 +46,11 @@ export function createQueueMetrics(registry = new Registry(), withDefaults = fal
       registers: [registry],
     }),
     watchers: new Gauge({ name: "qd_watchers", help: "Open watch subscriptions in this process", registers: [registry] }),
+    watchStretch: new Gauge({
+      name: "qd_watch_interval_stretch",
+      help: "Factor on watchers' 'line moved' intervals now (1: as configured; more while this process is saturated)",
+      registers: [registry],
+    }),
   };
 }
 

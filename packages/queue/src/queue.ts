@@ -12,6 +12,7 @@ import { computeStatus, needsRecord } from "./status.js";
 import { type JoinLimit, RoomStore, type TicketRecord } from "./store.js";
 import { signTicket, ticketId, verifyTicket } from "./ticket.js";
 import type { BeginResult, RoomConfig, TicketRef, TicketStatus } from "./types.js";
+import { DEFAULT_PACE_RULE, UpdatePace } from "./update-pace.js";
 import { TicketWatcher, type WatchDeps, type WatchHandle, type WatchSink, type WatchedStatus } from "./watcher.js";
 
 export interface QueueConfig {
@@ -31,6 +32,11 @@ export interface QueueConfig {
    */
   watchMinIntervalMs?: number;
   watchMaxIntervalMs?: number;
+  /**
+   * How far those intervals stretch while this process's event loop is saturated (default 4; 1
+   * never stretches them): see update-pace.ts.
+   */
+  watchMaxStretch?: number;
   /** How long a produce request of joins waits for more to ride along (default JOIN_LINGER_MS). */
   joinLingerMs?: number;
   /** Waiting joins at which a produce request leaves without lingering (default JOIN_FULL_BATCH). */
@@ -54,6 +60,7 @@ export class Queue {
   private readonly heartbeats: HeartbeatBuffer;
   private readonly knownRooms = new Set<number>();
   private readonly watchDeps: WatchDeps;
+  private readonly pace: UpdatePace;
 
   constructor(readonly config: QueueConfig) {
     // Auto-pipelining turns thousands of concurrent joins into few round trips.
@@ -77,6 +84,10 @@ export class Queue {
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
     }, config.joinLingerMs, config.joinFullBatch);
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
+    this.pace = new UpdatePace({ ...DEFAULT_PACE_RULE, maxStretch: config.watchMaxStretch ?? DEFAULT_PACE_RULE.maxStretch }, (s) =>
+      this.metrics.watchStretch.set(s),
+    );
+    this.metrics.watchStretch.set(this.pace.stretch);
     this.watchDeps = {
       on: (productId, listener) => this.rooms.on(productId, listener),
       onTicket: (productId, seq, listener) => this.rooms.onTicket(productId, seq, listener),
@@ -85,6 +96,7 @@ export class Queue {
       load: (ticket, ref, record) => this.loadStatus(ticket, ref, record),
       minIntervalMs: config.watchMinIntervalMs ?? 1000,
       maxIntervalMs: config.watchMaxIntervalMs ?? 5000,
+      stretch: () => this.pace.stretch,
       opened: () => this.metrics.watchers.inc(),
       closed: () => this.metrics.watchers.dec(),
     };
@@ -93,6 +105,7 @@ export class Queue {
   async start(): Promise<void> {
     await this.rooms.start();
     this.heartbeats.start();
+    this.pace.start();
     // In the background: a process must come up (and serve status reads) even while Kafka is away.
     void this.log.warm();
   }
@@ -353,6 +366,7 @@ export class Queue {
   }
 
   async close(): Promise<void> {
+    this.pace.stop();
     this.heartbeats.stop();
     await this.heartbeats.flush().catch(() => undefined);
     await this.log.close();

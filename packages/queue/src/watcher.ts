@@ -56,6 +56,8 @@ export interface WatchDeps {
   load(ticket: string, ref: TicketRef, record: TicketRecord | null): Promise<WatchedStatus>;
   minIntervalMs: number;
   maxIntervalMs: number;
+  /** Factor on those intervals now: more than 1 while the process is saturated (update-pace.ts). */
+  stretch(): number;
   opened(): void;
   closed(): void;
 }
@@ -75,7 +77,7 @@ const NO_TIME = -0;
  * only tickets at or past the serving point ever read their record from Redis.
  *
  * The rules: a state change is sent at once; "the line moved" is held back to one update per
- * interval (updateIntervalMs), and a held watcher is woken early only by a snapshot that may change
+ * interval (updateIntervalMs, stretched while the process is saturated), and a held watcher is woken early only by a snapshot that may change
  * its state; a ticket holding a unit re-reads its record when its change is announced (polling
  * 2,000 holders every 250 ms was half of Redis's commands in a sale, ~21 reads per order); a
  * receiver that is full gets the newest status when it has room, never a backlog.
@@ -228,7 +230,7 @@ export class TicketWatcher implements WatchHandle {
     if (this.holdUntil && now >= this.holdUntil) this.holdUntil = 0;
     let send = false;
     if (current.version !== this.sent?.version) {
-      const interval = updateIntervalMs(current, this.deps.minIntervalMs, this.deps.maxIntervalMs);
+      const interval = updateIntervalMs(current, this.deps.minIntervalMs, this.deps.maxIntervalMs) * this.deps.stretch();
       if (this.sent && onlyNumbersMoved(this.sent, current) && now - this.sentAt < interval) {
         // Only the numbers moved: coalesce into one update per interval.
         this.holdUntil = this.sentAt + interval;
