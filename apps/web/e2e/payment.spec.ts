@@ -26,3 +26,21 @@ test("a declined card shows an inline error, the hold stays, and another card is
   await expect(page.getByTestId("order-amount")).toHaveText("$25.00");
   await expect(page.getByTestId("order-status")).toHaveText("Paid");
 });
+
+test("the paying tab lands on its confirmation even when the ticket's purchase shows up first", async ({ page }) => {
+  const product = await scenario({ name: `Slow Page Kettle ${Date.now()}`, stock: 2, capacity: 2, checkoutTtlSec: 180, priceMinor: 2500 });
+  await guestJoins(page, product.id, "Patient Shopper");
+  await expect(page).toHaveURL(new RegExp(`/checkout/${product.id}$`), { timeout: 30_000 });
+
+  // A slow network for the order page: the checkout stays on screen while its ticket, refetched
+  // after the payment, comes back PURCHASED. That must not replace the confirmation (?new=1).
+  let delayed = 0;
+  await page.route(/\/orders\/\d+/, async (route) => {
+    if (route.request().resourceType() === "fetch" && delayed++ === 0) await new Promise((r) => setTimeout(r, 5_000));
+    await route.continue();
+  });
+  await pay(page, CARDS.approve);
+  await expect(page).toHaveURL(/\/orders\/\d+\?new=1$/, { timeout: 20_000 });
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  expect(delayed).toBeGreaterThan(0);
+});

@@ -64,11 +64,15 @@ export function Checkout({ productId }: { productId: number }) {
     left.current = true;
     router.replace(`/products/${productId}?expired=1`);
   }, [expired, router, productId]);
+  // Paid elsewhere (another tab): to the order. When this tab pays, its ticket (polled, and
+  // refetched on success) can show the purchase while onSuccess's confirmation (?new=1) is still
+  // loading, and a plain /orders/N would replace it.
+  const payingHere = pay.isPending || pay.isSuccess;
   useEffect(() => {
     if (!t || left.current) return;
     if (t.state === "WAITING") router.replace(`/queue/${productId}`);
-    if (t.state === "PURCHASED" && t.orderId) router.replace(`/orders/${t.orderId}`);
-  }, [t, router, productId]);
+    if (t.state === "PURCHASED" && t.orderId && !payingHere) router.replace(`/orders/${t.orderId}`);
+  }, [t, router, productId, payingHere]);
 
   if (me.isPending || (signedIn && mine.isPending)) return <Spinner label="Loading checkout" />;
   if (!signedIn) {
