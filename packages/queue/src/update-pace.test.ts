@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PACE_RULE, type LoopTime, UpdatePace, nextStretch } from "./update-pace.js";
+import { DEFAULT_PACE_RULE, type LoopTime, nextStretch, UpdatePace } from "./update-pace.js";
 
 const rule = DEFAULT_PACE_RULE;
 
@@ -46,19 +46,19 @@ describe("UpdatePace", () => {
     const pace = new UpdatePace(rule, (s) => seen.push(s), c.measure);
     pace.start(60_000);
     try {
-      c.spend(950, 50);
-      pace.sample();
-      expect(pace.stretch).toBe(2);
-      c.spend(990, 10);
-      pace.sample();
-      expect(pace.stretch).toBe(4);
-      // A long busy past must not keep it stretched once the loop has time again.
-      c.spend(300, 700);
-      pace.sample();
-      expect(pace.stretch).toBe(2);
-      c.spend(0, 1000);
-      pace.sample();
-      expect(pace.stretch).toBe(1);
+      // [active ms, idle ms, stretch after the sample]: a long busy past must not keep it
+      // stretched once the loop has time again.
+      const steps: [number, number, number][] = [
+        [950, 50, 2],
+        [990, 10, 4],
+        [300, 700, 2],
+        [0, 1000, 1],
+      ];
+      for (const [active, idle, stretch] of steps) {
+        c.spend(active, idle);
+        pace.sample();
+        expect(pace.stretch, `after ${active} ms busy of ${active + idle}`).toBe(stretch);
+      }
       expect(seen).toEqual([2, 4, 2, 1]);
     } finally {
       pace.stop();

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { roomSnapshot } from "../test/fixtures.js";
 import type { PublishedSnapshot } from "./snapshots.js";
 import type { TicketStatus } from "./types.js";
-import { type WatchDeps, TicketWatcher } from "./watcher.js";
-import { roomSnapshot } from "../test/fixtures.js";
+import { TicketWatcher, type WatchDeps } from "./watcher.js";
 
 const ref = { productId: 1, seq: 20, userId: "u" };
 
