@@ -9,6 +9,15 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const share = (x: number) => (x ? x.toFixed(3) : "–");
 
 /** The headline rows: [figure, value, share of the bare node:http baseline]. */
+/** Process-seconds at each stretch factor, e.g. "×1 31.2 s, ×4 12.0 s" (API processes summed). */
+function stretchTime(seconds: Record<string, number> | undefined): string {
+  const parts = Object.entries(seconds ?? {})
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([factor, s]) => `×${factor} ${s.toFixed(1)} s`);
+  return parts.length ? `${parts.join(", ")} of API process time` : "not reported";
+}
+
 export function headline(r: BenchResult): [string, string, string][] {
   const perApi = r.sseWatchersPerApiProcess.length ? ` (per API process: ${r.sseWatchersPerApiProcess.map(n).join(" / ")})` : "";
   return [
@@ -41,6 +50,7 @@ export function headline(r: BenchResult): [string, string, string][] {
     ["SSE update delay (line moved → watcher knows), p50 / p99", `${r.sseUpdateP50Ms} / ${r.sseUpdateP99Ms} ms`, ""],
     ["SSE admission notice p99", `${r.sseAdmitNoticeP99Ms} ms`, ""],
     ["SSE events delivered, best second", `${n(r.sseEventsPerSecPeak)} /s`, ""],
+    ["watchers' update intervals in the sale, by stretch", stretchTime(r.sseStretchSeconds), ""],
     ["admissions", `${n(r.admissionsPerSec)} /s mean, ${n(r.admissionsPerSecPeak)} /s best second`, ""],
     [
       "orders per minute (one product)",

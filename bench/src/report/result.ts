@@ -76,6 +76,11 @@ export interface BenchResult {
   sseUpdateP99Ms: number;
   sseAdmitNoticeP99Ms: number;
   sseEventsPerSecPeak: number;
+  /**
+   * API process-seconds of the sale (and its close) spent at each factor on watchers' "line moved"
+   * intervals ("1", "2", "4": stretched while a process was saturated, decisions §30).
+   */
+  sseStretchSeconds: Record<string, number>;
   admissionsPerSec: number;
   admissionsPerSecPeak: number;
   /** Paid orders per minute between the first order and the last payment (MySQL). */

@@ -85,6 +85,7 @@ export interface Collected {
   joinLog: JoinLogPhase[];
   watchersPerApiProcess: number[];
   socketsPerApiProcess: number[];
+  watchStretchSeconds: Record<string, number>;
   redisStats: BenchResult["redis"]["commandstats"];
   truth: Awaited<ReturnType<typeof correctness>>;
   peakRss: Record<string, number>;
@@ -241,6 +242,7 @@ export function buildResult(c: Collected): BenchResult {
     sseUpdateP99Ms: sseUpdate?.p99Ms ?? 0,
     sseAdmitNoticeP99Ms: sseAdmit?.p99Ms ?? 0,
     sseEventsPerSecPeak: sseEventsPeak,
+    sseStretchSeconds: c.watchStretchSeconds,
     admissionsPerSec: Math.round(admittedInSale / saleSeconds),
     admissionsPerSecPeak: c.saleSeries.peak("admitted", c.saleStart, saleEnd),
     ordersPerMin: c.truth.ordersPerMin,

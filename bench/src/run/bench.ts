@@ -27,7 +27,7 @@ import { codeVersion, load1, machine, ROOT } from "./machine.js";
 import { checkPerf, PERF_NODE_FLAG, PerfRecorder } from "./perf-recorder.js";
 import { childrenOf, freePort, freePortBlock, listeningCount, type Proc, RssTracker, socketCount, startNode, stop, waitForHttp } from "./procs.js";
 import type { ProfileSummary } from "./profile.js";
-import { diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
+import { counterMovedBy, diffHistograms, histogram, mergeHistograms, type Sample, scrapeProcesses, value } from "./prom.js";
 import { commandStats, deletePrefix, diffStats, info, prefixMemory, usedMemory } from "./redis-stats.js";
 import { deleteRunTopics } from "./topics.js";
 
@@ -356,6 +356,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     const statsAfterSale = await commandStats(redis);
     const afterSale = await scrapeProcesses(`${apiOrigin}/metrics`, opts.apiWorkers);
     const allBatches = mergeHistograms(afterSale.map((s) => histogram(s, "qd_kafka_produce_batch_size")));
+    const watchStretchSeconds = counterMovedBy(afterSale, watchScrape, "qd_watch_interval_stretch_seconds_total", "factor");
 
     // ---- wind down: peak memory first, then stop (profiles are written on exit)
     const peakRss = rss.stop();
@@ -407,6 +408,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       joinLog,
       watchersPerApiProcess,
       socketsPerApiProcess,
+      watchStretchSeconds,
       redisStats: {
         joins: diffStats(statsBeforeJoin, statsAfterJoin),
         status: diffStats(statsBeforeStatus, statsAfterStatus),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffHistograms, histogram, parseProm, summariseHistogram } from "./prom.js";
+import { counterMovedBy, diffHistograms, histogram, parseProm, summariseHistogram } from "./prom.js";
 
 const scrape = (counts: [string, number][], sum: number) =>
   parseProm(
@@ -49,5 +49,21 @@ describe("prometheus histograms", () => {
 
   it("say nothing of an empty one", () => {
     expect(summariseHistogram({ count: 0, sum: 0, buckets: [] })).toEqual({ count: 0, mean: 0, quantileLe: 0 });
+  });
+});
+
+describe("prometheus counters", () => {
+  const stretch = (one: number, four: number) =>
+    parseProm(`qd_watch_interval_stretch_seconds_total{factor="1"} ${one}\nqd_watch_interval_stretch_seconds_total{factor="4"} ${four}\nqd_other_total 7`);
+
+  it("sum a labelled counter over processes, by label, as it moved between two scrapes", () => {
+    const before = [stretch(100, 0), stretch(90, 2)];
+    const after = [stretch(103, 10), stretch(101, 2)];
+    expect(counterMovedBy(after, before, "qd_watch_interval_stretch_seconds_total", "factor")).toEqual({ "1": 14, "4": 10 });
+  });
+
+  it("leave out what did not move, and count a label first seen in the later scrape from zero", () => {
+    const before = [parseProm(`qd_watch_interval_stretch_seconds_total{factor="1"} 5`)];
+    expect(counterMovedBy([stretch(5, 3)], before, "qd_watch_interval_stretch_seconds_total", "factor")).toEqual({ "4": 3 });
   });
 });

@@ -26,6 +26,29 @@ export function value(samples: Sample[], name: string, labels: Record<string, st
     .reduce((sum, s) => sum + s.value, 0);
 }
 
+/**
+ * A labelled counter summed over processes, by one label's value, as it moved between two scrapes
+ * of the same processes (`later` minus `earlier`; values that did not move are left out).
+ */
+export function counterMovedBy(later: Sample[][], earlier: Sample[][], name: string, label: string): Record<string, number> {
+  const sum = (scrapes: Sample[][]) => {
+    const out = new Map<string, number>();
+    for (const s of scrapes.flat()) {
+      if (s.name !== name) continue;
+      const key = s.labels[label] ?? "";
+      out.set(key, (out.get(key) ?? 0) + s.value);
+    }
+    return out;
+  };
+  const before = sum(earlier);
+  const moved: Record<string, number> = {};
+  for (const [key, v] of sum(later)) {
+    const d = v - (before.get(key) ?? 0);
+    if (d > 0) moved[key] = d;
+  }
+  return moved;
+}
+
 export interface PromHistogram {
   count: number;
   sum: number;

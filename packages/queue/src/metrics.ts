@@ -51,6 +51,12 @@ export function createQueueMetrics(registry = new Registry(), withDefaults = fal
       help: "Factor on watchers' 'line moved' intervals now (1: as configured; more while this process is saturated)",
       registers: [registry],
     }),
+    watchStretchSeconds: new Counter({
+      name: "qd_watch_interval_stretch_seconds_total",
+      help: "Seconds this process spent at each factor on watchers' 'line moved' intervals",
+      labelNames: ["factor"],
+      registers: [registry],
+    }),
   };
 }
 

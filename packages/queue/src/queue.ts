@@ -84,8 +84,12 @@ export class Queue {
       for (const ms of waitsMs) this.metrics.joinLogWait.observe(ms / 1000);
     }, config.joinLingerMs, config.joinFullBatch);
     this.heartbeats = new HeartbeatBuffer(this.store, Math.max(1000, ((config.heartbeatGraceSec ?? 120) * 1000) / 4));
-    this.pace = new UpdatePace({ ...DEFAULT_PACE_RULE, maxStretch: config.watchMaxStretch ?? DEFAULT_PACE_RULE.maxStretch }, (s) =>
-      this.metrics.watchStretch.set(s),
+    this.pace = new UpdatePace(
+      { ...DEFAULT_PACE_RULE, maxStretch: config.watchMaxStretch ?? DEFAULT_PACE_RULE.maxStretch },
+      {
+        changed: (s) => this.metrics.watchStretch.set(s),
+        spent: (s, ms) => this.metrics.watchStretchSeconds.inc({ factor: String(s) }, ms / 1000),
+      },
     );
     this.metrics.watchStretch.set(this.pace.stretch);
     this.watchDeps = {

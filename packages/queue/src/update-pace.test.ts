@@ -43,7 +43,8 @@ describe("UpdatePace", () => {
   it("follows the utilisation of each sample, not of the process's whole life", () => {
     const c = clock();
     const seen: number[] = [];
-    const pace = new UpdatePace(rule, (s) => seen.push(s), c.measure);
+    const spent: [number, number][] = [];
+    const pace = new UpdatePace(rule, { changed: (s) => seen.push(s), spent: (s, ms) => spent.push([s, ms]) }, c.measure);
     pace.start(60_000);
     try {
       // [active ms, idle ms, stretch after the sample]: a long busy past must not keep it
@@ -60,6 +61,13 @@ describe("UpdatePace", () => {
         expect(pace.stretch, `after ${active} ms busy of ${active + idle}`).toBe(stretch);
       }
       expect(seen).toEqual([2, 4, 2, 1]);
+      // Each second is booked at the factor that held during it, not the one it led to.
+      expect(spent).toEqual([
+        [1, 1000],
+        [2, 1000],
+        [4, 1000],
+        [2, 1000],
+      ]);
     } finally {
       pace.stop();
     }
@@ -67,7 +75,7 @@ describe("UpdatePace", () => {
 
   it("stays at 1 when stretching is off", () => {
     const c = clock();
-    const pace = new UpdatePace({ ...rule, maxStretch: 1 }, undefined, c.measure);
+    const pace = new UpdatePace({ ...rule, maxStretch: 1 }, {}, c.measure);
     c.spend(1000, 0);
     pace.sample();
     expect(pace.stretch).toBe(1);

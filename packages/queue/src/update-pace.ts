@@ -32,6 +32,13 @@ export function nextStretch(current: number, utilisation: number, rule: PaceRule
   return Math.min(Math.max(1, rule.maxStretch), Math.max(1, next));
 }
 
+/** Who hears of the pace: its changes, and how long each sample held a stretch (for metrics). */
+export interface PaceObserver {
+  changed?(stretch: number): void;
+  /** `ms` of wall time just passed at `stretch` (the factor that held during them). */
+  spent?(stretch: number, ms: number): void;
+}
+
 /** Samples the process's event-loop utilisation and keeps the current stretch (read per update). */
 export class UpdatePace {
   /** The factor on every watcher's interval now; 1 leaves the intervals as configured. */
@@ -41,7 +48,7 @@ export class UpdatePace {
 
   constructor(
     private readonly rule: PaceRule = DEFAULT_PACE_RULE,
-    private readonly onChange?: (stretch: number) => void,
+    private readonly observer: PaceObserver = {},
     private readonly measure: () => LoopTime = () => performance.eventLoopUtilization(),
   ) {}
 
@@ -63,9 +70,10 @@ export class UpdatePace {
     this.last = now;
     const active = now.active - last.active;
     const total = active + (now.idle - last.idle);
+    this.observer.spent?.(this.stretch, total);
     const next = nextStretch(this.stretch, total > 0 ? active / total : 0, this.rule);
     if (next === this.stretch) return;
     this.stretch = next;
-    this.onChange?.(next);
+    this.observer.changed?.(next);
   }
 }
