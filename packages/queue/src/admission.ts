@@ -92,7 +92,7 @@ export class AdmissionWorker {
       retry: { retries: 10 },
       // How long the broker holds a fetch that finds no new joins. New joins answer a waiting fetch
       // at once; only a partition resumed after a parked batch waits for the fetch in flight. At
-      // 50 ms the idle partitions cost this worker ~4 % of a core and the broker as much (decisions §31).
+      // 50 ms the idle partitions cost this worker ~4 % of a core and the broker ~3 % (decisions §31).
       maxWaitTimeInMs: 250,
     });
   }
