@@ -149,6 +149,7 @@ export function buildResult(c: Collected): BenchResult {
   const joined = (paced?.ok ?? 0) + (burst?.ok ?? 0);
   const opsOf: Record<string, [number, string][]> = {
     baseline: [[bb?.ok ?? 0, "request"]],
+    idle: [[c.opts.idleBefore, "second"]],
     "baseline again": [[ba?.ok ?? 0, "request"]],
     "sign-in": [[signin?.ok ?? 0, "sign-in"]],
     [`joins at ${c.opts.pacedRate}/s`]: [[paced?.ok ?? 0, "join"]],

@@ -236,7 +236,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
     await sleep(1_000);
     if (opts.idleBefore > 0) {
       log(`API idle for ${opts.idleBefore} s before the crowd (processes started ahead of the sale)`);
-      await sleep(opts.idleBefore * 1_000);
+      // Metered like a phase: what each process spends while nobody calls it (decisions §31).
+      await phase("idle", () => sleep(opts.idleBefore * 1_000));
     }
     await queue.ensureRoom(productId);
     if (profiler) {
