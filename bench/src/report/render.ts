@@ -8,7 +8,6 @@ const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const share = (x: number) => (x ? x.toFixed(3) : "–");
 
-/** The headline rows: [figure, value, share of the bare node:http baseline]. */
 /** Process-seconds at each stretch factor, e.g. "×1 31.2 s, ×4 12.0 s" (API processes summed). */
 function stretchTime(seconds: Record<string, number> | undefined): string {
   const parts = Object.entries(seconds ?? {})
@@ -18,6 +17,7 @@ function stretchTime(seconds: Record<string, number> | undefined): string {
   return parts.length ? `${parts.join(", ")} of API process time` : "not reported";
 }
 
+/** The headline rows: [figure, value, share of the bare node:http baseline]. */
 export function headline(r: BenchResult): [string, string, string][] {
   const perApi = r.sseWatchersPerApiProcess.length ? ` (per API process: ${r.sseWatchersPerApiProcess.map(n).join(" / ")})` : "";
   return [

@@ -77,10 +77,11 @@ const NO_TIME = -0;
  * only tickets at or past the serving point ever read their record from Redis.
  *
  * The rules: a state change is sent at once; "the line moved" is held back to one update per
- * interval (updateIntervalMs, stretched while the process is saturated), and a held watcher is woken early only by a snapshot that may change
- * its state; a ticket holding a unit re-reads its record when its change is announced (polling
- * 2,000 holders every 250 ms was half of Redis's commands in a sale, ~21 reads per order); a
- * receiver that is full gets the newest status when it has room, never a backlog.
+ * interval (updateIntervalMs, stretched while the process is saturated), and a held watcher is
+ * woken early only by a snapshot that may change its state; a ticket holding a unit re-reads its
+ * record when its change is announced (polling 2,000 holders every 250 ms was half of Redis's
+ * commands in a sale, ~21 reads per order); a receiver that is full gets the newest status when it
+ * has room, never a backlog.
  */
 export class TicketWatcher implements WatchHandle {
   private dirty = true;
