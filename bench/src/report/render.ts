@@ -7,6 +7,7 @@ export const ORIGINAL = { peakTps: 1501, sustainedTps: 936, virtualUsers: 1000, 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const share = (x: number) => (x ? x.toFixed(3) : "–");
+const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Process-seconds at each stretch factor, e.g. "×1 31.2 s, ×4 12.0 s" (API processes summed). */
 function stretchTime(seconds: Record<string, number> | undefined): string {
@@ -83,7 +84,7 @@ export function markdown(r: BenchResult, chartFile: string): string {
     `# QuickDeal bench ${r.runId}`,
     "",
     `Measured ${r.measuredAt} on ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB RAM, Linux ${m.kernel}, Node ${m.node}, MariaDB ${m.mariadb}, Redis ${m.redis}. ` +
-      `1-minute load average ${m.loadAverage1m.before} before, ${m.loadAverage1m.after} after (the machine is shared).`,
+      `1-minute load average ${m.loadAverage1m.before} before, ${m.loadAverage1m.after} after (the machine is shared)${stolenNote(r)}.`,
     "",
     `Code: commit ${r.code.commit}${r.code.uncommitted.length ? ` plus uncommitted changes (${r.code.uncommitted.length} files)` : ""}; API built ${r.code.apiBuiltAt ?? "?"}, queue built ${r.code.queueBuiltAt ?? "?"}.`,
     "",
@@ -131,13 +132,13 @@ export function markdown(r: BenchResult, chartFile: string): string {
   if (r.cpuCost.length) {
     const groups = [...new Set(r.cpuCost.flatMap((c) => Object.keys(c.perOpUs)))];
     lines.push(
-      "CPU time per operation (µs, from /proc; other tenants = busy CPU outside the bench's processes and services):",
+      "CPU time per operation (µs, from /proc; other tenants = busy CPU outside the bench's processes and services; host took = the hypervisor's steal, a share of all cores, counted in busy and in other tenants):",
       "",
-      `| phase | ops | ${groups.join(" | ")} | machine busy | other tenants |`,
-      `|---|---:|${groups.map(() => "---:").join("|")}|---:|---:|`,
+      `| phase | ops | ${groups.join(" | ")} | machine busy | host took | other tenants |`,
+      `|---|---:|${groups.map(() => "---:").join("|")}|---:|---:|---:|`,
     );
     for (const c of r.cpuCost) {
-      lines.push(`| ${c.phase} (per ${c.per}) | ${n(c.ops)} | ${groups.map((g) => (c.perOpUs[g] !== undefined ? n(c.perOpUs[g]) : "")).join(" | ")} | ${Math.round(c.machineBusyShare * 100)}% | ${c.otherTenantsCpuSec} s |`);
+      lines.push(`| ${c.phase} (per ${c.per}) | ${n(c.ops)} | ${groups.map((g) => (c.perOpUs[g] !== undefined ? n(c.perOpUs[g]) : "")).join(" | ")} | ${Math.round(c.machineBusyShare * 100)}% | ${pct(c.hostStolenShare)} | ${c.otherTenantsCpuSec} s |`);
     }
     lines.push("");
   }
@@ -165,6 +166,12 @@ export function markdown(r: BenchResult, chartFile: string): string {
     lines.push("", `Tables with the top functions: ${[...new Set(r.perf.map((p) => p.file))].join(", ")} (in the run's profiles folder).`, "");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** The phase the hypervisor took most from, if it took any: that phase ran on a slower machine. */
+function stolenNote(r: BenchResult): string {
+  const worst = r.cpuCost.reduce<BenchResult["cpuCost"][number] | null>((w, c) => (c.hostStolenShare > (w?.hostStolenShare ?? 0) ? c : w), null);
+  return worst ? `; the host took up to ${pct(worst.hostStolenShare)} of the cores (${worst.phase})` : "";
 }
 
 function perfOwnersLine(p: BenchResult["perf"][number], top: number): string {
@@ -208,7 +215,7 @@ export function consoleTable(r: BenchResult): string {
       const parts = Object.entries(c.perOpUs)
         .map(([g, us]) => `${g} ${n(us)}`)
         .join(", ");
-      out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${Math.round(c.machineBusyShare * 100)}% busy, others ${c.otherTenantsCpuSec} s`);
+      out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${Math.round(c.machineBusyShare * 100)}% busy (host took ${pct(c.hostStolenShare)}), others ${c.otherTenantsCpuSec} s`);
     }
   }
   if (r.kafka.joinLog.length) {

@@ -164,8 +164,13 @@ export interface CpuCost {
   per: string;
   seconds: number;
   perOpUs: Record<string, number>;
-  /** Share of all cores busy during the phase (anyone's work). */
+  /** Share of all cores busy during the phase (anyone's work, the host's steal included). */
   machineBusyShare: number;
+  /**
+   * Share of all cores the hypervisor took while this machine had work (steal): a phase where it
+   * is large measured a slower machine; compare runs where it is alike.
+   */
+  hostStolenShare: number;
   /** CPU seconds used by processes outside the bench (colleagues' tests, browsers …). */
   otherTenantsCpuSec: number;
 }

@@ -181,6 +181,7 @@ export function buildResult(c: Collected): BenchResult {
         seconds: w.cpu.seconds,
         perOpUs,
         machineBusyShare: w.cpu.seconds > 0 ? Math.round((w.cpu.machineBusySec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
+        hostStolenShare: w.cpu.seconds > 0 ? Math.round((w.cpu.stolenSec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
         // The baseline server is not one of the metered groups: do not count it as another tenant.
         otherTenantsCpuSec: Math.round(Math.max(0, w.cpu.otherSec - (baselineCpuTotal[w.name] ?? 0) / 1000) * 100) / 100,
       },

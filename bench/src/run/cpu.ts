@@ -18,13 +18,29 @@ export function cpuMs(pid: number): number {
   }
 }
 
-/** Busy and total CPU time of the whole machine (all cores), ms. */
-export function machineMs(): { busy: number; total: number } {
-  const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+export interface MachineTimes {
+  /** Busy CPU of all cores, ms: anyone's work, time the host took (steal) included. */
+  busy: number;
+  total: number;
+  /**
+   * Time the hypervisor ran something else while this guest had work (steal), ms: on a shared
+   * virtual machine a phase that lost much of it measured a slower machine, not slower code.
+   */
+  stolen: number;
+}
+
+/** The whole machine's CPU times from the first ("cpu") line of /proc/stat. */
+export function parseProcStat(text: string): MachineTimes {
+  const line = text.split("\n")[0] ?? "";
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = v;
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy: busy * TICK_MS, total: (busy + idle + iowait) * TICK_MS };
+  return { busy: busy * TICK_MS, total: (busy + idle + iowait) * TICK_MS, stolen: steal * TICK_MS };
+}
+
+/** Busy, total and stolen CPU time of the whole machine (all cores), ms. */
+export function machineMs(): MachineTimes {
+  return parseProcStat(readFileSync("/proc/stat", "utf8"));
 }
 
 /** Pids whose command line matches (services the bench did not start, read-only). */
@@ -44,7 +60,7 @@ export function pidsMatching(re: RegExp): number[] {
 export interface CpuSnapshot {
   at: number;
   byGroup: Record<string, number>;
-  machine: { busy: number; total: number };
+  machine: MachineTimes;
 }
 
 export interface CpuUse {
@@ -52,8 +68,10 @@ export interface CpuUse {
   /** CPU seconds per group over the interval. */
   byGroup: Record<string, number>;
   machineBusySec: number;
-  /** Busy CPU not accounted to any group: other tenants of the machine. */
+  /** Busy CPU not accounted to any group: other tenants of the machine (the host's steal included). */
   otherSec: number;
+  /** CPU the host took while this machine had work (steal), seconds over all cores. */
+  stolenSec: number;
   cores: number;
 }
 
@@ -81,6 +99,7 @@ export class CpuMeter {
       byGroup,
       machineBusySec: Math.round(busy * 100) / 100,
       otherSec: Math.round(Math.max(0, busy - ours) * 100) / 100,
+      stolenSec: Math.round(Math.max(0, b.machine.stolen - a.machine.stolen) / 10) / 100,
       cores,
     };
   }
