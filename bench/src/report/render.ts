@@ -1,5 +1,5 @@
 import type { EndpointFigures } from "./merge.js";
-import type { BenchResult, MillionResult } from "./result.js";
+import type { BenchResult, CpuCost, MillionResult } from "./result.js";
 
 /** The original Spring/Kafka/Redis/MySQL project, measured with nGrinder on 3 PCs. */
 export const ORIGINAL = { peakTps: 1501, sustainedTps: 936, virtualUsers: 1000, ordersPerMin: 329.68 };
@@ -62,7 +62,17 @@ export function headline(r: BenchResult): [string, string, string][] {
     ["sold / stock (MySQL)", `${n(r.sold)} / ${n(r.stock)}${r.consistent ? "" : " (INCONSISTENT: sold ≠ orders)"}`, ""],
     ["oversold / duplicate orders", `${r.oversold} / ${r.duplicateOrders}`, ""],
     ["Redis bytes per waiting shopper (room keys / INFO delta)", `${n(r.redisBytesPerShopper)} / ${n(r.redisUsedMemoryDeltaPerShopper)} B`, ""],
+    // A share of baseline is only fair when both phases had the same machine: say when they did not.
+    ["cores the host took (steal), by phase", stolenByPhase(r.cpuCost), ""],
   ];
+}
+
+/** "baseline 0%, joins, closed loop 36%, …": each metered phase once, in run order. */
+export function stolenByPhase(cpuCost: Pick<CpuCost, "phase" | "hostStolenShare">[]): string {
+  const first = new Map<string, number>();
+  for (const c of cpuCost) if (!first.has(c.phase)) first.set(c.phase, c.hostStolenShare);
+  const parts = [...first].map(([phase, stolen]) => `${phase} ${pct(stolen)}`);
+  return parts.length ? parts.join(", ") : "not measured";
 }
 
 function endpointRows(endpoints: Record<string, EndpointFigures | null>): string[] {
