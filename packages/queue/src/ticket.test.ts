@@ -9,6 +9,14 @@ describe("tickets", () => {
     const ref = { productId: 7, seq: 123, userId: "1b4e28ba-2fa1-11d2-883f-0016d3cca427" };
     expect(verifyTicket(SECRET, signTicket(SECRET, ref))).toEqual(ref);
   });
+  it("keeps what it signed, not the caller's object, for the ticket's later reads", () => {
+    const ref = { productId: 7, seq: 125, userId: "user-3" };
+    const t = signTicket(SECRET, ref);
+    ref.seq = 1;
+    ref.userId = "someone-else";
+    expect(verifyTicket(SECRET, t)).toEqual({ productId: 7, seq: 125, userId: "user-3" });
+    expect(() => verifyTicket("another-secret-0123456789-0123456789", t)).toThrow(/not valid/);
+  });
   it("rejects any altered character, another secret, and junk", () => {
     const t = signTicket(SECRET, { productId: 7, seq: 123, userId: "user-1" });
     fc.assert(
