@@ -180,7 +180,7 @@ export function markdown(r: BenchResult, chartFile: string): string {
 
 /** The phase the hypervisor took most from, if it took any: that phase ran on a slower machine. */
 function stolenNote(r: BenchResult): string {
-  const worst = r.cpuCost.reduce<BenchResult["cpuCost"][number] | null>((w, c) => (c.hostStolenShare > (w?.hostStolenShare ?? 0) ? c : w), null);
+  const worst = r.cpuCost.reduce<CpuCost | null>((w, c) => (c.hostStolenShare > (w?.hostStolenShare ?? 0) ? c : w), null);
   return worst ? `; the host took up to ${pct(worst.hostStolenShare)} of the cores (${worst.phase})` : "";
 }
 

@@ -94,12 +94,13 @@ export class CpuMeter {
       ours += d;
     }
     const busy = (b.machine.busy - a.machine.busy) / 1000;
+    const stolen = Math.max(0, b.machine.stolen - a.machine.stolen) / 1000;
     return {
       seconds: Math.round((b.at - a.at) / 10) / 100,
       byGroup,
       machineBusySec: Math.round(busy * 100) / 100,
       otherSec: Math.round(Math.max(0, busy - ours) * 100) / 100,
-      stolenSec: Math.round(Math.max(0, b.machine.stolen - a.machine.stolen) / 10) / 100,
+      stolenSec: Math.round(stolen * 100) / 100,
       cores,
     };
   }
