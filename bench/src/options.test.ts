@@ -71,6 +71,12 @@ describe("bench options", () => {
     expect(() => parseOptions(["--api-node-args=--trace-gc;rm"])).toThrow(UsageError);
   });
 
+  it("passes node flags to the load generators under the same rule", () => {
+    expect(parseOptions([]).loadgenNodeArgs).toBeUndefined();
+    expect(parseOptions(["--loadgen-node-args=--trace-opt"]).loadgenNodeArgs).toEqual(["--trace-opt"]);
+    expect(() => parseOptions(["--loadgen-node-args=--trace-opt x.js"])).toThrow(/give flags only/);
+  });
+
   it("refuses unknown flags and out-of-range values with the usage", () => {
     // node's parser refuses these; they must reach the user as usage, not as a stack trace.
     expect(() => parseOptions(["--shopers", "5"])).toThrow(UsageError);

@@ -5,6 +5,18 @@ import { z } from "zod";
 /** Command-line options of `npm run bench -- …` (all bounded: the machine is shared). */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** A list of node or V8 flags, given as one string ("--a --b=1"); nothing else may ride along. */
+function nodeFlags() {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .transform((s) => s.split(/\s+/))
+    .refine((args) => args.every((a) => /^--[a-z0-9][a-z0-9-_]*(=\S+)?$/i.test(a)), "give flags only, each starting with --")
+    .optional();
+}
+
 const schema = z.object({
   shoppers: int(10, 2_000_000).default(20_000),
   stock: int(1, 1_000_000).default(2_000),
@@ -62,14 +74,9 @@ const schema = z.object({
   /** Seconds the API, once up, waits idle before the crowd arrives (processes started ahead of a sale). */
   idleBefore: int(0, 3_600).default(0),
   /** Extra node or V8 flags for the API processes (their workers inherit them), e.g. `--trace-gc`. */
-  apiNodeArgs: z
-    .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .transform((s) => s.split(/\s+/))
-    .refine((args) => args.every((a) => /^--[a-z0-9][a-z0-9-_]*(=\S+)?$/i.test(a)), "give flags only, each starting with --")
-    .optional(),
+  apiNodeArgs: nodeFlags(),
+  /** Extra node or V8 flags for the load generators, e.g. `--trace-opt`. */
+  loadgenNodeArgs: nodeFlags(),
 });
 
 export type BenchOptions = z.infer<typeof schema>;
@@ -153,7 +160,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --idle-before S      once the API is up, wait S seconds before the crowd arrives, as when the
                        processes start ahead of a sale (default 0)
   --api-node-args="…"  extra node/V8 flags for the API processes, e.g. --api-node-args=--trace-gc
-                       (their output goes to the run's api.log)`;
+                       (their output goes to the run's api.log)
+  --loadgen-node-args="…"  the same for the load generators (output in the run's loadgen.log)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const values = readArgs(argv);
@@ -183,6 +191,7 @@ function readArgs(argv: string[]) {
         "api-accept": { type: "string" },
         "api-memory-reducer": { type: "string" },
         "api-node-args": { type: "string" },
+        "loadgen-node-args": { type: "string" },
         profile: { type: "boolean" },
         perf: { type: "boolean" },
         million: { type: "boolean" },

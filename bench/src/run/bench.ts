@@ -108,6 +108,8 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
   const perfGroups = () => [
     { name: "API workers", pids: pids.api ? childrenOf(pids.api) : [] },
     { name: "queue worker", pids: pids.workers },
+    // The bench's own share of the machine: what it costs is taken from the system under test.
+    { name: "load generators", pids: pids.gens },
   ];
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const perfing = perf !== null && perfOn;
@@ -146,6 +148,7 @@ export async function runBench(opts: BenchOptions, env: BenchEnv, paths: RunPath
       opts.shoppers,
       opts.connections,
       join(paths.logDir, "loadgen.log"),
+      [...(opts.loadgenNodeArgs ?? []), ...(opts.perf ? [PERF_NODE_FLAG] : [])],
     );
     for (const [i, pid] of gens.pids.entries()) rss.watch(`load generator ${i + 1}`, pid);
     pids.gens = gens.pids;

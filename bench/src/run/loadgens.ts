@@ -21,12 +21,19 @@ export class Loadgens {
     }
   }
 
-  static async start(count: number, base: Omit<LoadgenConfig, "index" | "shoppers" | "connections">, shoppers: number, connections: number, logFile: string): Promise<Loadgens> {
+  static async start(
+    count: number,
+    base: Omit<LoadgenConfig, "index" | "shoppers" | "connections">,
+    shoppers: number,
+    connections: number,
+    logFile: string,
+    nodeArgs: readonly string[] = [],
+  ): Promise<Loadgens> {
     const log = createWriteStream(logFile, { flags: "a" });
     const children: ChildProcess[] = [];
     for (let i = 0; i < count; i++) {
       // More heap than the default: 10,000 SSE streams and their buffers live in one generator.
-      const child = fork(ENTRY, [], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: ["--max-old-space-size=2048"] });
+      const child = fork(ENTRY, [], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv: ["--max-old-space-size=2048", ...nodeArgs] });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
       const share = (n: number) => Math.floor(n / count) + (i < n % count ? 1 : 0);
