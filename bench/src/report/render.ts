@@ -148,7 +148,7 @@ export function markdown(r: BenchResult, chartFile: string): string {
       `|---|---:|${groups.map(() => "---:").join("|")}|---:|---:|---:|`,
     );
     for (const c of r.cpuCost) {
-      lines.push(`| ${c.phase} (per ${c.per}) | ${n(c.ops)} | ${groups.map((g) => (c.perOpUs[g] !== undefined ? n(c.perOpUs[g]) : "")).join(" | ")} | ${Math.round(c.machineBusyShare * 100)}% | ${pct(c.hostStolenShare)} | ${c.otherTenantsCpuSec} s |`);
+      lines.push(`| ${c.phase} (per ${c.per}) | ${n(c.ops)} | ${groups.map((g) => (c.perOpUs[g] !== undefined ? n(c.perOpUs[g]) : "")).join(" | ")} | ${pct(c.machineBusyShare)} | ${pct(c.hostStolenShare)} | ${c.otherTenantsCpuSec} s |`);
     }
     lines.push("");
   }
@@ -225,7 +225,7 @@ export function consoleTable(r: BenchResult): string {
       const parts = Object.entries(c.perOpUs)
         .map(([g, us]) => `${g} ${n(us)}`)
         .join(", ");
-      out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${Math.round(c.machineBusyShare * 100)}% busy (host took ${pct(c.hostStolenShare)}), others ${c.otherTenantsCpuSec} s`);
+      out.push(`  ${`${c.phase} (per ${c.per})`.padEnd(34)} ${parts}; machine ${pct(c.machineBusyShare)} busy (host took ${pct(c.hostStolenShare)}), others ${c.otherTenantsCpuSec} s`);
     }
   }
   if (r.kafka.joinLog.length) {

@@ -169,6 +169,9 @@ export function buildResult(c: Collected): BenchResult {
   const cpuCost = c.windows.flatMap((w) =>
     (opsOf[w.name] ?? []).flatMap(([ops, label]) => {
     if (!w.cpu || ops <= 0) return [];
+    const cpu = w.cpu;
+    // CPU seconds as a share of all cores over the phase, to two places.
+    const ofCores = (sec: number) => (cpu.seconds > 0 ? Math.round((sec / (cpu.seconds * cpu.cores)) * 100) / 100 : 0);
     const perOpUs: Record<string, number> = {};
     const server = baselineCpu[w.name];
     if (server) perOpUs["baseline server"] = Math.round((server * 1000) / ops);
@@ -180,8 +183,8 @@ export function buildResult(c: Collected): BenchResult {
         per: label,
         seconds: w.cpu.seconds,
         perOpUs,
-        machineBusyShare: w.cpu.seconds > 0 ? Math.round((w.cpu.machineBusySec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
-        hostStolenShare: w.cpu.seconds > 0 ? Math.round((w.cpu.stolenSec / (w.cpu.seconds * w.cpu.cores)) * 100) / 100 : 0,
+        machineBusyShare: ofCores(cpu.machineBusySec),
+        hostStolenShare: ofCores(cpu.stolenSec),
         // The baseline server is not one of the metered groups: do not count it as another tenant.
         otherTenantsCpuSec: Math.round(Math.max(0, w.cpu.otherSec - (baselineCpuTotal[w.name] ?? 0) / 1000) * 100) / 100,
       },
